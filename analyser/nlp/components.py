@@ -1,0 +1,358 @@
+"""spaCy components: sentence boundaries for nomination text, and per-sentence signals.
+
+Each component is a small class with a factory; its data (the cue lexicon) comes from a file.
+Signals are kept per sentence in `doc._.analyser_cues` ({sentence start token: {family: [cue
+words]}}) and read through `span._.cues` / `span._.signals`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from analyser.nlp.lexicon import DEFAULT_LEXICON, FAMILIES, load_lexicon
+
+# Signal names as they appear in reports, in a stable order.
+SIGNALS = (
+    "figure",
+    "before_after",
+    "outcome",
+    "source",
+    "quotation",
+    "group_named",
+    "actor_nominee",
+    "actor_team",
+    "actor_we",
+    "actor_organisation",
+    "actor_self",
+    "hedge",
+    "generic_praise",
+    "planned",
+    "habitual",
+    "claim",
+)
+_FAMILY_SIGNAL = {
+    "outcome": "outcome",
+    "source": "source",
+    "group": "group_named",
+    "actor_team": "actor_team",
+    "actor_we": "actor_we",
+    "actor_organisation": "actor_organisation",
+    "actor_self": "actor_self",
+    "hedge": "hedge",
+    "praise": "generic_praise",
+    "planned": "planned",
+    "habitual": "habitual",
+    "claim": "claim",
+}
+
+if not Doc.has_extension("analyser_cues"):
+    Doc.set_extension("analyser_cues", default=None)
+if not Doc.has_extension("analyser_names"):
+    # Lower-cased tokens of the nominee's name(s), set by the caller before the pipeline runs.
+    Doc.set_extension("analyser_names", default=None)
+if not Doc.has_extension("analyser_team"):
+    Doc.set_extension("analyser_team", default=False)
+
+
+def _cues_of(span: Span) -> dict[str, list[str]]:
+    store = span.doc._.analyser_cues or {}
+    return store.get(span.start, {})
+
+
+def _signals_of(span: Span) -> list[str]:
+    cues = _cues_of(span)
+    return [s for s in SIGNALS if s in cues]
+
+
+if not Span.has_extension("cues"):
+    Span.set_extension("cues", getter=_cues_of)
+if not Span.has_extension("signals"):
+    Span.set_extension("signals", getter=_signals_of)
+
+
+def _store(doc: Doc) -> dict[int, dict[str, list[str]]]:
+    if doc._.analyser_cues is None:
+        doc._.analyser_cues = {}
+    return doc._.analyser_cues
+
+
+def _add(doc: Doc, sent: Span, signal: str, cue: str) -> None:
+    _store(doc).setdefault(sent.start, {}).setdefault(signal, []).append(cue)
+
+
+_BULLET = re.compile(r"^(?:[\u2022\u25cf\u25aa\u25e6\u2023\u2043\u2219*\-\u2013\u2014>]|\(?\d{1,2}[.)]|\(?[a-z][.)])$")
+_OPEN_Q = {"\u201c": "\u201d", '"': '"', "\u2018": "\u2019", "\u00ab": "\u00bb"}
+
+
+class PreSegmenter:
+    """Mark sentence starts that the statistical segmenter cannot see: line breaks and bullets.
+
+    Runs before `senter`, which keeps boundaries that are already set. Tokens inside a short
+    quotation on one line are marked as not starting a sentence, so that
+    '"I finally felt heard," said Grace.' stays one sentence.
+    """
+
+    def __call__(self, doc: Doc) -> Doc:
+        preset: set[int] = {0} if len(doc) else set()
+        for i, tok in enumerate(doc):
+            if i == 0:
+                tok.is_sent_start = True
+                continue
+            prev = doc[i - 1]
+            if "\n" in prev.text or "\n" in prev.whitespace_:
+                if not tok.is_space:
+                    tok.is_sent_start = True
+                    preset.add(i)
+                continue
+            if _BULLET.match(tok.text) and i + 1 < len(doc) and (prev.is_space or "\n" in prev.whitespace_):
+                tok.is_sent_start = True
+                preset.add(i)
+        self._protect_quotes(doc, preset)
+        doc.user_data["analyser_preset_starts"] = preset
+        return doc
+
+    @staticmethod
+    def _protect_quotes(doc: Doc, preset: set[int]) -> None:
+        i = 0
+        n = len(doc)
+        while i < n:
+            close = _OPEN_Q.get(doc[i].text)
+            if close is None or (doc[i].text == "\u2019"):
+                i += 1
+                continue
+            j = i + 1
+            while j < n and j - i <= 80 and doc[j].text != close and "\n" not in doc[j].text:
+                j += 1
+            if j < n and doc[j].text == close and j - i > 2:
+                for k in range(i + 1, j + 1):
+                    if k not in preset:
+                        doc[k].is_sent_start = False
+                # A reporting clause after the quote ("... ," said Grace.) belongs to it.
+                if j + 1 < n and doc[j + 1].is_lower and doc[j + 1].is_alpha and j + 1 not in preset:
+                    doc[j + 1].is_sent_start = False
+                i = j + 1
+            else:
+                i += 1
+
+
+class SentenceFixer:
+    """Repair the statistical segmenter's usual slips on nomination text."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        preset: set[int] = doc.user_data.get("analyser_preset_starts", set())
+        sents = list(doc.sents)
+        for k in range(1, len(sents)):
+            s = sents[k]
+            if s.start in preset:
+                continue
+            first = next((t for t in s if not t.is_space and not t.is_punct), None)
+            only_punct = all(t.is_punct or t.is_space for t in s)
+            if only_punct or (first is not None and first.is_lower and first.is_alpha and first.i == s.start):
+                doc[s.start].is_sent_start = False
+        return doc
+
+
+class CueMarker:
+    """Mark, per sentence, the cue families of the lexicon that occur in it."""
+
+    def __init__(self, nlp: Language, lexicon_path: str):
+        self.lexicon = load_lexicon(lexicon_path)
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for fam in FAMILIES:
+            if fam in _FAMILY_SIGNAL:
+                self.matcher.add(fam, [nlp.make_doc(p) for p in self.lexicon.phrases(fam)])
+
+    def __call__(self, doc: Doc) -> Doc:
+        _store(doc)
+        if not len(doc):
+            return doc
+        matches = self.matcher(doc)
+        if not matches:
+            return doc
+        sent_of = _sentence_index(doc)
+        strings = doc.vocab.strings
+        for match_id, start, end in matches:
+            sent = sent_of[start]
+            fam = strings[match_id]
+            _add(doc, sent, _FAMILY_SIGNAL[fam], doc[start:end].text.lower())
+        return doc
+
+
+def _sentence_index(doc: Doc) -> list[Span]:
+    out: list[Span] = [doc[0:0]] * len(doc)
+    for s in doc.sents:
+        for i in range(s.start, s.end):
+            out[i] = s
+    return out
+
+
+_YEAR = re.compile(r"^(19[5-9]\d|20[0-4]\d)$")
+_FROM_TO = re.compile(
+    r"\bfrom\s+(?:about\s+|around\s+|just\s+)?[£$]?\d[\d,.]*\s*(?:%|per\s*cent|percent)?[^.;]{0,40}?\bto\s+(?:about\s+|around\s+|over\s+)?[£$]?\d",
+    re.I,
+)
+_BEFORE_AFTER_STRONG = (
+    "previously",
+    "used to",
+    "no longer",
+    "compared with",
+    "compared to",
+    "than before",
+    "baseline",
+    "went from",
+    "up from",
+    "down from",
+    "than last year",
+)
+_NOT_FIGURE_BEFORE = {
+    "band",
+    "level",
+    "year",
+    "q",
+    "question",
+    "step",
+    "page",
+    "phase",
+    "ward",
+    "bay",
+    "room",
+}
+
+
+class FigureMarker:
+    """Figures (numbers, percentages, amounts; not years or pay bands) and before/after comparisons."""
+
+    def __init__(self, nlp: Language, lexicon_path: str):
+        lexicon = load_lexicon(lexicon_path)
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.matcher.add("figure", [nlp.make_doc(p) for p in lexicon.phrases("figure")])
+        self.matcher.add("before_after", [nlp.make_doc(p) for p in lexicon.phrases("before_after")])
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not len(doc):
+            return doc
+        found: dict[int, list[str]] = {}
+        cues: dict[int, list[str]] = {}
+        for sent in doc.sents:
+            for tok in sent:
+                if tok.like_num or tok.text in ("%", "£") or tok.text.endswith("%"):
+                    if _YEAR.match(tok.text):
+                        continue
+                    if tok.i > 0 and doc[tok.i - 1].lower_ in _NOT_FIGURE_BEFORE:
+                        continue
+                    if tok.lower_ in ("one", "a") and not (tok.i + 1 < len(doc) and doc[tok.i + 1].like_num):
+                        # "one of the nurses" is not a figure.
+                        continue
+                    found.setdefault(sent.start, []).append(tok.text)
+        sent_of = _sentence_index(doc)
+        for match_id, start, _end in self.matcher(doc):
+            label = doc.vocab.strings[match_id]
+            span_text = doc[start:_end].text.lower()
+            if label == "figure":
+                found.setdefault(sent_of[start].start, []).append(span_text)
+            else:
+                cues.setdefault(sent_of[start].start, []).append(span_text)
+        for sent in doc.sents:
+            figs = found.get(sent.start, [])
+            if figs:
+                _add(doc, sent, "figure", figs[0])
+                for f in figs[1:3]:
+                    _add(doc, sent, "figure", f)
+            ba = cues.get(sent.start, [])
+            text = sent.text
+            if _FROM_TO.search(text):
+                _add(doc, sent, "before_after", "from ... to ...")
+            elif any(c in _BEFORE_AFTER_STRONG for c in ba):
+                _add(doc, sent, "before_after", next(c for c in ba if c in _BEFORE_AFTER_STRONG))
+            elif len(figs) >= 2 and ba:
+                _add(doc, sent, "before_after", ba[0])
+        return doc
+
+
+_QUOTE = re.compile(r"[\"\u201c\u2018]([^\"\u201c\u201d\u2018\u2019]{12,}?)[\"\u201d\u2019]")
+_SAID = re.compile(
+    r"\b(said|says|told|tells|wrote|writes|commented|explained|shared|put it|in (?:her|his|their) words)\b",
+    re.I,
+)
+
+
+class QuotationMarker:
+    """Quoted testimony: a quotation of a few words, or reported speech of a named person."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        for sent in doc.sents:
+            text = sent.text
+            m = _QUOTE.search(text)
+            if m and len(m.group(1).split()) >= 3:
+                _add(doc, sent, "quotation", m.group(0)[:40])
+            elif _SAID.search(text) and any(t.is_title and not t.is_sent_start for t in sent):
+                _add(doc, sent, "quotation", _SAID.search(text).group(0))  # type: ignore[union-attr]
+        return doc
+
+
+class ActorMarker:
+    """Who acts in the sentence: the nominee (by name or she/he), a team, 'we', the organisation.
+
+    Names come from `doc._.analyser_names` (set from the nomination's metadata); in a team
+    nomination (`doc._.analyser_team`), 'they' and the team's name point to the nominee.
+    """
+
+    def __init__(self, nlp: Language, lexicon_path: str):
+        lexicon = load_lexicon(lexicon_path)
+        self.pronouns = set(lexicon.phrases("actor_nominee_pronoun"))
+
+    def __call__(self, doc: Doc) -> Doc:
+        names = set(doc._.analyser_names or ())
+        team = bool(doc._.analyser_team)
+        for sent in doc.sents:
+            for tok in sent:
+                low = tok.lower_
+                if low in self.pronouns and not team:
+                    _add(doc, sent, "actor_nominee", tok.text)
+                    break
+                if names and low in names and tok.is_title:
+                    _add(doc, sent, "actor_nominee", tok.text)
+                    break
+                if team and low in ("they", "they've", "they're"):
+                    _add(doc, sent, "actor_nominee", tok.text)
+                    break
+        return doc
+
+
+@Language.factory("analyser_presegment")
+def make_presegment(nlp: Language, name: str) -> PreSegmenter:
+    return PreSegmenter()
+
+
+@Language.factory("analyser_sentfix")
+def make_sentfix(nlp: Language, name: str) -> SentenceFixer:
+    return SentenceFixer()
+
+
+@Language.factory("analyser_cues", default_config={"lexicon_path": str(DEFAULT_LEXICON)})
+def make_cues(nlp: Language, name: str, lexicon_path: str) -> CueMarker:
+    return CueMarker(nlp, lexicon_path)
+
+
+@Language.factory("analyser_figures", default_config={"lexicon_path": str(DEFAULT_LEXICON)})
+def make_figures(nlp: Language, name: str, lexicon_path: str) -> FigureMarker:
+    return FigureMarker(nlp, lexicon_path)
+
+
+@Language.factory("analyser_quotations")
+def make_quotations(nlp: Language, name: str) -> QuotationMarker:
+    return QuotationMarker()
+
+
+@Language.factory("analyser_actor", default_config={"lexicon_path": str(DEFAULT_LEXICON)})
+def make_actor(nlp: Language, name: str, lexicon_path: str) -> ActorMarker:
+    return ActorMarker(nlp, lexicon_path)
+
+
+def component_config(lexicon_path: str) -> dict[str, Any]:
+    return {"lexicon_path": lexicon_path}

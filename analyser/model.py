@@ -1,0 +1,233 @@
+"""The trained evidence model: its three heads, how they combine, and the artefact on disk.
+
+A model folder (`models/<name>/`) describes itself: `heads.joblib` (the fitted estimators),
+`meta.json` (corpus hash, framework version, embedding model, training command, metrics,
+thresholds) and a model card `README.md`. Only load model folders you trust: joblib files are
+pickles.
+
+How sentence scores become a level for one sub-criterion c of one nomination:
+  r(s)      = P(sentence s evidences c)    mean of two calibrated relevance heads: one on
+              meaning (embeddings of s and its neighbours, signals), one on wording (tf-idf)
+  P(>=k|s)  = P(s is evidence of strength >= k | it is evidence)  strength head (k = 2, 3)
+  features  = max_s r(s), max_s r(s)P(>=2|s), max_s r(s)P(>=3|s), how many s are relevant, ...
+  level     = ordinal aggregator over those features -> P(level = 0..3)
+The level is the most probable one; its probability is the confidence.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from analyser.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+MODEL_ENV = "ANALYSER_MODEL"
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+DEFAULT_MODEL_NAME = "inclusive-leader-v1"
+ARTEFACT_FORMAT = "analyser.model/1"
+N_AGG = 8
+LEXICAL_STRENGTH_WEIGHT = 2.0
+
+
+@dataclass
+class Thresholds:
+    cite: float = 0.5  # relevance at which a sentence is cited as evidence
+    misplaced: float = 0.6  # relevance at which evidence under another question is reported
+    max_cited: int = 6
+
+    def to_dict(self) -> dict[str, float]:
+        return {"cite": self.cite, "misplaced": self.misplaced, "max_cited": self.max_cited}
+
+
+@dataclass
+class EvidenceModel:
+    criteria: list[str]
+    lexical: Any  # fitted FeatureUnion of word and character tf-idf over sentence text
+    relevance_dense: Any  # meaning: embeddings of the sentence and its neighbours, signals
+    relevance_lexical: Any  # wording: tf-idf of the sentence
+    strength: Any
+    aggregator: Any
+    similarity: Any
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    # ----- prediction -------------------------------------------------------------------------
+    def lexical_features(self, texts: list[str]) -> Any:
+        return self.lexical.transform(texts)
+
+    def strength_inputs(self, X: np.ndarray, W: Any, col: int | None) -> Any:
+        """Dense features, the sub-criterion one-hot and the word features (weighted up, because
+        wording — 'will', 'rose from', 'said' — carries much of the strength)."""
+        from scipy.sparse import csr_matrix, hstack
+
+        onehot = np.zeros((X.shape[0], len(self.criteria)), dtype=np.float32)
+        if col is not None:
+            onehot[:, col] = 1.0
+        return hstack([csr_matrix(np.hstack([X, onehot])), W * LEXICAL_STRENGTH_WEIGHT]).tocsr()
+
+    def relevance(self, X: np.ndarray, W: Any) -> np.ndarray:
+        """(n, k) P(sentence evidences each trained sub-criterion): mean of the two calibrated heads."""
+        from analyser.heads import positive_proba
+
+        return 0.5 * (positive_proba(self.relevance_dense, X) + positive_proba(self.relevance_lexical, W))
+
+    def sentence_scores(
+        self,
+        X: np.ndarray,
+        texts: list[str],
+        criteria: list[str],
+        similarity: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Relevance r (n, k) and strength cumulative probabilities (n, k, 2): P(>=2), P(>=3).
+
+        For sub-criteria the heads were trained on, the relevance heads score them; for others
+        (a new framework), relevance comes from the similarity head over `similarity` (n, k),
+        the cosine of each sentence to the sub-criterion's exemplars.
+        """
+        n = X.shape[0]
+        rel = np.zeros((n, len(criteria)))
+        cum = np.zeros((n, len(criteria), 2))
+        if n == 0:
+            return rel, cum
+        from analyser.heads import word_features
+
+        W = self.lexical_features(texts)
+        Wd = word_features(self.lexical, W)
+        known = [c in self.criteria for c in criteria]
+        if any(known):
+            all_rel = self.relevance(X, W)
+            for j, c in enumerate(criteria):
+                if known[j]:
+                    rel[:, j] = all_rel[:, self.criteria.index(c)]
+        if not all(known):
+            if similarity is None:
+                raise ValueError("similarity scores are needed for sub-criteria without a trained head")
+            for j, _c in enumerate(criteria):
+                if not known[j]:
+                    rel[:, j] = self.similarity.predict_proba(similarity[:, j : j + 1])[:, 1]
+        for j, c in enumerate(criteria):
+            rows = np.flatnonzero(rel[:, j] >= 0.02)
+            if rows.size == 0:
+                continue
+            col = self.criteria.index(c) if c in self.criteria else None
+            cp = self.strength.cumulative_proba(self.strength_inputs(X[rows], Wd[rows], col))
+            # Strength classes are 1, 2, 3: cumulative columns are P(>1) and P(>2).
+            cum[rows, j, : cp.shape[1]] = cp
+        return rel, cum
+
+    @staticmethod
+    def aggregate_features(rel: np.ndarray, cum: np.ndarray) -> np.ndarray:
+        """(k, N_AGG) nomination-level features per sub-criterion from sentence scores."""
+        k = rel.shape[1]
+        out = np.zeros((k, N_AGG))
+        if rel.shape[0] == 0:
+            return out
+        r2 = rel * cum[:, :, 0]
+        r3 = rel * cum[:, :, 1]
+        expected = rel * (1 + cum[:, :, 0] + cum[:, :, 1])
+        top = np.sort(rel, axis=0)[::-1]
+        out[:, 0] = rel.max(axis=0)
+        out[:, 1] = r2.max(axis=0)
+        out[:, 2] = r3.max(axis=0)
+        out[:, 3] = top[: min(3, len(top))].mean(axis=0)
+        out[:, 4] = np.log1p((rel >= 0.5).sum(axis=0))
+        out[:, 5] = np.log1p((rel >= 0.2).sum(axis=0))
+        out[:, 6] = expected.max(axis=0) / 3.0
+        out[:, 7] = np.sort(r2, axis=0)[::-1][: min(2, len(r2))].sum(axis=0)
+        return out
+
+    def aggregator_inputs(self, agg: np.ndarray, criteria: list[str]) -> np.ndarray:
+        onehot = np.zeros((len(criteria), len(self.criteria)))
+        for j, c in enumerate(criteria):
+            if c in self.criteria:
+                onehot[j, self.criteria.index(c)] = 1.0
+        return np.hstack([agg, onehot])
+
+    def level_probabilities(self, rel: np.ndarray, cum: np.ndarray, criteria: list[str]) -> np.ndarray:
+        """(k, 4) probability of each level 0..3 per sub-criterion."""
+        agg = self.aggregate_features(rel, cum)
+        p = self.aggregator.predict_proba(self.aggregator_inputs(agg, criteria))
+        out = np.zeros((len(criteria), 4))
+        for i, cls in enumerate(self.aggregator.classes_):
+            out[:, int(cls)] = p[:, i]
+        return out
+
+    # ----- artefact I/O -----------------------------------------------------------------------
+    def save(self, folder: str | Path) -> Path:
+        import joblib
+
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        heads = {
+            "criteria": self.criteria,
+            "lexical": self.lexical,
+            "relevance_dense": self.relevance_dense,
+            "relevance_lexical": self.relevance_lexical,
+            "strength": self.strength,
+            "aggregator": self.aggregator,
+            "similarity": self.similarity,
+        }
+        tmp = folder / "heads.joblib.tmp"
+        joblib.dump(heads, tmp, compress=3)
+        os.replace(tmp, folder / "heads.joblib")
+        meta = dict(self.meta)
+        meta["format"] = ARTEFACT_FORMAT
+        meta["criteria"] = self.criteria
+        meta["thresholds"] = self.thresholds.to_dict()
+        (folder / "meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        return folder
+
+    @classmethod
+    def load(cls, folder: str | Path) -> EvidenceModel:
+        import joblib
+
+        folder = Path(folder)
+        meta_path = folder / "meta.json"
+        heads_path = folder / "heads.joblib"
+        if not meta_path.exists() or not heads_path.exists():
+            raise ConfigError("not a model folder (needs meta.json and heads.joblib)", path=folder)
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"meta.json is not valid JSON ({exc.msg})", path=meta_path) from None
+        if meta.get("format") != ARTEFACT_FORMAT:
+            raise ConfigError(f"model format {meta.get('format')!r} is not {ARTEFACT_FORMAT}", path=meta_path)
+        heads = joblib.load(heads_path)
+        t = meta.get("thresholds", {})
+        return cls(
+            criteria=list(heads["criteria"]),
+            lexical=heads["lexical"],
+            relevance_dense=heads["relevance_dense"],
+            relevance_lexical=heads["relevance_lexical"],
+            strength=heads["strength"],
+            aggregator=heads["aggregator"],
+            similarity=heads["similarity"],
+            thresholds=Thresholds(
+                cite=float(t.get("cite", 0.5)),
+                misplaced=float(t.get("misplaced", 0.6)),
+                max_cited=int(t.get("max_cited", 6)),
+            ),
+            meta=meta,
+        )
+
+    @property
+    def name(self) -> str:
+        return str(self.meta.get("name", "unnamed"))
+
+
+def resolve_model_dir(path: str | Path | None = None) -> Path:
+    chosen = path or os.environ.get(MODEL_ENV)
+    if chosen:
+        p = Path(chosen)
+        if not p.is_dir() and (MODELS_DIR / str(chosen)).is_dir():
+            p = MODELS_DIR / str(chosen)
+        return p
+    return MODELS_DIR / DEFAULT_MODEL_NAME

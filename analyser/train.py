@@ -1,0 +1,258 @@
+"""`analyser train`: fit the heads on the training split of the corpus and save the artefact.
+
+Reproducible: fixed seeds, deterministic solvers, float32 embeddings, folds by nomination in a
+fixed order. The same command on the same corpus gives the same model.
+"""
+
+from __future__ import annotations
+
+import logging
+import platform
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from analyser import __version__
+from analyser.corpus import CorpusRecord, align, corpus_hash, load_records
+from analyser.criteria import Framework, load_framework
+from analyser.model import EvidenceModel, Thresholds
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class SentenceData:
+    """Everything training and evaluation need about a set of nominations' sentences."""
+
+    records: list[CorpusRecord]
+    sentences: list[list[Any]]
+    X: list[np.ndarray]  # per nomination (n_i, d)
+    texts: list[list[str]]  # per nomination, the sentences' text
+    rel: list[np.ndarray]  # per nomination (n_i, k) gold 0/1
+    lvl: list[np.ndarray]  # per nomination (n_i, k) gold 0-3
+    emb: list[np.ndarray]  # per nomination (n_i, 384)
+
+    @property
+    def labels(self) -> np.ndarray:
+        return np.array([[r.labels.get(c, 0) for c in self.criteria] for r in self.records])
+
+    criteria: list[str]
+
+
+def prepare(records: Sequence[CorpusRecord], framework: Framework, nlp: Any, encoder: Any) -> SentenceData:
+    """Split, mark signals, embed and align gold evidence for every record."""
+    from analyser.features import sentence_matrix
+    from analyser.flags import is_placeholder
+    from analyser.nlp import is_team, process_nominations
+    from analyser.records import Nomination
+
+    crit = framework.criterion_ids
+    noms = [
+        Nomination(
+            r.nomination.id,
+            {q: ("" if is_placeholder(a) else a) for q, a in r.nomination.answers.items()},
+            r.nomination.metadata,
+        )
+        for r in records
+    ]
+    sents = process_nominations(nlp, noms)
+    vectors = encoder.encode([s.text for ss in sents for s in ss])
+    X, texts, rel, lvl, emb = [], [], [], [], []
+    off = 0
+    for r, ss in zip(records, sents, strict=True):
+        e = vectors[off : off + len(ss)]
+        off += len(ss)
+        X.append(sentence_matrix(e, ss, is_team(r.nomination)))
+        texts.append([s.text for s in ss])
+        g_rel, g_lvl = align(ss, r.evidence, crit)
+        rel.append(g_rel)
+        lvl.append(g_lvl)
+        emb.append(e)
+    return SentenceData(list(records), sents, X, texts, rel, lvl, emb, crit)
+
+
+def _strength_rows(
+    model: EvidenceModel, X: np.ndarray, W: Any, rel: np.ndarray, lvl: np.ndarray
+) -> tuple[Any, np.ndarray]:
+    from scipy.sparse import vstack
+
+    rows, ys = [], []
+    for j in range(rel.shape[1]):
+        idx = np.flatnonzero(rel[:, j])
+        if idx.size:
+            rows.append(model.strength_inputs(X[idx], W[idx], j))
+            ys.append(np.clip(lvl[idx, j], 1, 3))
+    return vstack(rows).tocsr(), np.concatenate(ys)
+
+
+def fit_sentence_heads(
+    X: np.ndarray,
+    texts: list[str],
+    rel: np.ndarray,
+    lvl: np.ndarray,
+    criteria: list[str],
+    params: dict[str, Any],
+) -> EvidenceModel:
+    from analyser.heads import OrdinalClassifier, lexical_vectorizer, relevance_head, word_features
+
+    lexical = lexical_vectorizer().fit(texts)
+    W_all = lexical.transform(texts)
+    model = EvidenceModel(
+        criteria=criteria,
+        lexical=lexical,
+        relevance_dense=relevance_head(C=params["relevance_C"], random_state=params["seed"]).fit(X, rel),
+        relevance_lexical=relevance_head(C=params["lexical_C"], random_state=params["seed"]).fit(W_all, rel),
+        strength=None,
+        aggregator=None,
+        similarity=None,
+    )
+    Xs, ys = _strength_rows(model, X, word_features(lexical, W_all), rel, lvl)
+    model.strength = OrdinalClassifier(C=params["strength_C"], class_weight="balanced").fit(Xs, ys)
+    return model
+
+
+DEFAULT_PARAMS: dict[str, Any] = {
+    "relevance_C": 1.0,
+    "lexical_C": 5.0,
+    "strength_C": 1.0,
+    "aggregator_C": 1.0,
+    "folds": 5,
+    "seed": 0,
+}
+
+
+def _group(record: CorpusRecord) -> str:
+    return str(record.extra.get("twin_of") or record.id)
+
+
+def out_of_fold(
+    data: SentenceData, params: dict[str, Any], progress: Progress | None = None
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Relevance and strength scores of each training nomination from heads that never saw it."""
+    n = len(data.records)
+    folds = params["folds"]
+    # Folds by original nomination: a style twin is never scored by heads that saw its original.
+    groups = sorted({_group(r) for r in data.records})
+    group_fold = {g: k % folds for k, g in enumerate(groups)}
+    fold_of = np.array([group_fold[_group(r)] for r in data.records])
+    rel_oof: list[np.ndarray] = [np.zeros(0)] * n
+    cum_oof: list[np.ndarray] = [np.zeros(0)] * n
+    for f in range(folds):
+        if progress:
+            progress(f"fold {f + 1}/{folds}")
+        tr = [i for i in range(n) if fold_of[i] != f]
+        te = [i for i in range(n) if fold_of[i] == f]
+        m = fit_sentence_heads(
+            np.vstack([data.X[i] for i in tr]),
+            [t for i in tr for t in data.texts[i]],
+            np.vstack([data.rel[i] for i in tr]),
+            np.vstack([data.lvl[i] for i in tr]),
+            data.criteria,
+            params,
+        )
+        for i in te:
+            rel_oof[i], cum_oof[i] = m.sentence_scores(data.X[i], data.texts[i], data.criteria)
+    return rel_oof, cum_oof
+
+
+def _tune_threshold(scores: np.ndarray, truth: np.ndarray, min_precision: float, default: float) -> float:
+    """The lowest threshold whose precision reaches min_precision (more recall for the same trust)."""
+    best = default
+    for t in np.arange(0.95, 0.19, -0.05):
+        sel = scores >= t
+        if sel.sum() < 10:
+            continue
+        if truth[sel].mean() >= min_precision:
+            best = float(round(t, 2))
+    return best
+
+
+def train(
+    corpus_files: Sequence[str | Path],
+    out_dir: str | Path,
+    framework: str | Path = "inclusive-leader",
+    encoder_path: str | Path | None = None,
+    spacy_model: str | None = None,
+    params: dict[str, Any] | None = None,
+    command: str = "",
+    progress: Progress | None = None,
+) -> EvidenceModel:
+    from sklearn.linear_model import LogisticRegression
+
+    from analyser.embed import Encoder
+    from analyser.heads import OrdinalClassifier
+    from analyser.nlp import build_nlp
+
+    t0 = time.time()
+    p = {**DEFAULT_PARAMS, **(params or {})}
+    np.random.seed(p["seed"])
+    fw = load_framework(framework)
+    records = [r for r in load_records(corpus_files) if r.extra.get("split", "train") != "test"]
+    if len(records) < p["folds"] * 2:
+        raise ValueError(f"only {len(records)} training records; need at least {p['folds'] * 2}")
+    say = progress or (lambda _m: None)
+    say(f"preparing {len(records)} nominations")
+    nlp = build_nlp(spacy_model)
+    # Training always uses float32 embeddings so that the same command gives the same model.
+    encoder = Encoder(encoder_path, precision="float32")
+    data = prepare(records, fw, nlp, encoder)
+    crit = data.criteria
+    say("out-of-fold scores for the aggregator")
+    rel_oof, cum_oof = out_of_fold(data, p, say)
+    say("fitting the final heads")
+    model = fit_sentence_heads(
+        np.vstack(data.X),
+        [t for ts in data.texts for t in ts],
+        np.vstack(data.rel),
+        np.vstack(data.lvl),
+        crit,
+        p,
+    )
+    agg_X = np.vstack(
+        [model.aggregator_inputs(model.aggregate_features(r, c), crit) for r, c in zip(rel_oof, cum_oof, strict=True)]
+    )
+    agg_y = data.labels.reshape(-1)
+    model.aggregator = OrdinalClassifier(C=p["aggregator_C"]).fit(agg_X, agg_y)
+    # The similarity head: relevance from the cosine to a sub-criterion's exemplars, for frameworks
+    # without a trained head. Fitted on this framework's sentences, pooled over sub-criteria.
+    ex_vecs = [encoder.encode([c.description, *c.exemplars]) for c in fw.criteria]
+    sims = np.vstack([np.column_stack([(e @ ex.T).max(axis=1) for ex in ex_vecs]) for e in data.emb if len(e)])
+    model.similarity = LogisticRegression(class_weight="balanced", max_iter=1000).fit(
+        sims.reshape(-1, 1), np.vstack(data.rel).reshape(-1)
+    )
+    # Thresholds from out-of-fold scores: cite what is right at least 80% of the time.
+    R = np.vstack(rel_oof)
+    G = np.vstack(data.rel)
+    cite = _tune_threshold(R.reshape(-1), G.reshape(-1), 0.8, 0.5)
+    qs = np.array([s.question for ss in data.sentences for s in ss])
+    other = np.array([[c.split(".")[0] != q for c in crit] for q in qs])
+    misplaced = _tune_threshold(R[other], G[other], 0.6, 0.6) if other.any() else 0.6
+    model.thresholds = Thresholds(cite=cite, misplaced=misplaced)
+    model.meta = {
+        "name": Path(out_dir).name,
+        "analyser_version": __version__,
+        "framework": fw.id,
+        "framework_version": fw.version,
+        "framework_digest": fw.digest,
+        "embedding_model": str(encoder.path.name if encoder.path.name != "model" else encoder.path.parent.name),
+        "embedding_model_id": encoder.id,
+        "embedding_precision_at_training": "float32",
+        "spacy_model": nlp.meta.get("analyser_spacy_model", ""),
+        "corpus_files": [str(Path(f)) for f in corpus_files],
+        "corpus_hash": corpus_hash(corpus_files),
+        "n_train_nominations": len(records),
+        "n_train_sentences": int(sum(len(s) for s in data.sentences)),
+        "params": p,
+        "training_command": command,
+        "training_seconds": round(time.time() - t0, 1),
+        "python": platform.python_version(),
+    }
+    say("saving")
+    model.save(out_dir)
+    return model

@@ -25,6 +25,7 @@ __all__ = [
     "parse_column_mapping",
     "read_nominations",
     "read_one",
+    "read_upload",
     "supported_suffixes",
 ]
 
@@ -104,6 +105,38 @@ def _read_folder(folder: Path, options: ReadOptions) -> ReadResult:
             yield SINGLE[_suffix(p)](p, options)
         except AnalyserError as exc:
             yield RowError(str(p), exc.row, exc.message)
+
+
+UPLOAD_SUFFIXES = (".txt", ".md", ".json", ".docx")
+
+
+def read_upload(filename: str, content: bytes, options: ReadOptions) -> Nomination:
+    """One nomination from an uploaded file's bytes, read in memory (never written to disk)."""
+    from analyser.errors import LimitError
+    from analyser.readers.base import clean_text, decode_bytes
+    from analyser.readers.jsonio import nomination_from_object, parse_json_text
+
+    name = Path(filename or "upload").name
+    path = Path(name)
+    suffix = _suffix(path)
+    if suffix not in UPLOAD_SUFFIXES:
+        raise InputError(
+            f"upload a {', '.join(UPLOAD_SUFFIXES)} file, not {suffix or 'a file without a type'}", path=name
+        )
+    if len(content) > options.limits.max_file_bytes:
+        raise LimitError(
+            f"file is {len(content):,} bytes, over the limit of {options.limits.max_file_bytes:,}", path=name
+        )
+    if suffix == ".docx":
+        from analyser.readers.docx import read_docx
+
+        return read_docx(path, options, content)
+    text = decode_bytes(content, name, options.encoding)
+    if not text.strip():
+        raise InputError("file is empty", path=name)
+    if suffix == ".json":
+        return nomination_from_object(parse_json_text(text, name, options), path.stem, name, options)
+    return nomination_from_text(clean_text(text), path.stem, name, options)
 
 
 def read_one(path: str | Path, options: ReadOptions) -> Nomination:

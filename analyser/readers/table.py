@@ -107,6 +107,10 @@ def find_header(rows: list[tuple[int, list[str]]], options: ReadOptions, source:
             if cmap.unmatched:
                 raise InputError(f"--columns names headers not in the file: {', '.join(cmap.unmatched)}", path=source)
             return idx, cmap
+    if options.columns and rows:
+        unmatched = ColumnMap(rows[0][1], options).unmatched
+        if unmatched:
+            raise InputError(f"--columns names headers not in the file: {', '.join(unmatched)}", path=source)
     qids = options.framework.question_ids
     raise InputError(
         f"no header row with answer columns ({', '.join(qids)}, 'Question 1', ...) in the first "

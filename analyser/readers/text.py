@@ -110,7 +110,8 @@ def _rest_after_question(rest: str, framework: Framework) -> str:
     if rest.endswith("?") or _opening_match(rest, framework):
         return ""
     q_words = {w for q in framework.questions for w in _words(q.title)}
-    if rest and all(w in q_words for w in _words(rest)):
+    rest_words = _words(rest)
+    if rest_words and all(w in q_words for w in rest_words):
         return ""
     return rest
 
@@ -137,9 +138,33 @@ def split_answers(text: str, framework: Framework) -> tuple[dict[str, str], dict
     answers: dict[str, str] = {}
     for k, h in enumerate(headings):
         end = headings[k + 1].line if k + 1 < len(headings) else len(lines)
-        parts = ([h.rest] if h.rest else []) + lines[h.line + 1 : end]
+        parts = ([h.rest] if h.rest else []) + _drop_form_text(lines[h.line + 1 : end], framework, h.qid)
         answers[h.qid] = "\n".join(parts).strip()
     return answers, metadata, True
+
+
+def _drop_form_text(lines: list[str], framework: Framework, qid: str) -> list[str]:
+    """Leading lines that repeat the form itself (the question, its suggested examples, "For
+    example:") are the form, not the answer: a pasted or Word form often carries them."""
+    q = framework.question(qid)
+    form = [set(_words(t)) for t in (q.text, *q.examples)]
+    out = list(lines)
+    while out:
+        first = _strip_decor(out[0])
+        words = set(_words(first))
+        if not first or first.lower().rstrip(":") in (
+            "for example",
+            "examples",
+            "e.g.",
+            "this may be demonstrated through",
+        ):
+            out.pop(0)
+            continue
+        if words and any(len(words & f) / len(words) >= 0.85 for f in form if f) and len(words) >= 4:
+            out.pop(0)
+            continue
+        break
+    return out
 
 
 def read_text_nomination(path: Path, options: ReadOptions) -> Nomination:

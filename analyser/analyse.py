@@ -44,7 +44,8 @@ class Scored:
     """Sentence-level scores of one nomination, kept for explanation, evaluation and feedback."""
 
     sentences: list[SentenceInfo]
-    relevance: np.ndarray  # (n, k)
+    relevance: np.ndarray  # (n, k), used for levels and citations
+    content: np.ndarray  # (n, k), from the sentence alone, used to spot misplaced evidence
     cumulative: np.ndarray  # (n, k, 2): P(strength >= 2), P(strength >= 3)
     level_probs: np.ndarray  # (k, 4)
 
@@ -81,6 +82,7 @@ class Analyser:
         self._encoder: Encoder | None = None
         self._model: EvidenceModel | None = None
         self._exemplar_vectors: list[np.ndarray] | None = None
+        self._ner: Any = None
 
     # ----- lazily loaded parts ------------------------------------------------------------------
     @property
@@ -123,7 +125,10 @@ class Analyser:
 
     @property
     def trained_for_framework(self) -> bool:
-        return all(c in self.model.criteria for c in self.framework.criterion_ids)
+        m = self.model
+        return m.meta.get("framework") == self.framework.id and all(
+            c in m.criteria for c in self.framework.criterion_ids
+        )
 
     def word_limits(self) -> dict[str, int | None]:
         return {q: (self.word_limit or self.framework.word_limit(q)) for q in self.framework.question_ids}
@@ -138,28 +143,54 @@ class Analyser:
         return self.analyse_many([nomination], blind=blind)[0]
 
     def analyse_many(self, nominations: Sequence[Nomination], blind: bool = False) -> list[Report]:
-        return [self.report(n, s) for n, s in zip(nominations, self.score_many(nominations), strict=True)]
+        reports = [self.report(n, s) for n, s in zip(nominations, self.score_many(nominations), strict=True)]
+        if blind:
+            reports = [self.mask(n, r) for n, r in zip(nominations, reports, strict=True)]
+        return reports
+
+    @property
+    def ner(self) -> Any:
+        if self._ner is None:
+            from analyser.blind import load_ner
+
+            self._ner = load_ner(self.spacy_model)
+        return self._ner
+
+    def mask(self, nomination: Nomination, report: Report) -> Report:
+        """The report as a judge sees it in blind review."""
+        from analyser.blind import build_masker, mask_report
+
+        return mask_report(report, build_masker(nomination, self.ner))
 
     def score_many(self, nominations: Sequence[Nomination]) -> list[Scored]:
-        from analyser.features import sentence_matrix
-        from analyser.nlp import is_team, process_nominations
+        from threadpoolctl import threadpool_limits
+
+        sentence_lists, vectors = self._sentences_and_vectors(nominations)
+        # One BLAS thread: many small products run faster without thread hand-offs (see train.py).
+        with threadpool_limits(limits=1, user_api="blas"):
+            return self._score(nominations, sentence_lists, vectors)
+
+    def _sentences_and_vectors(self, nominations: Sequence[Nomination]) -> tuple[list[list[SentenceInfo]], np.ndarray]:
+        from analyser.nlp import process_nominations
 
         # Placeholder answers add nothing of their own: they are not analysed.
         views = [
-            Nomination(
-                n.id,
-                {q: ("" if is_placeholder(a) else a) for q, a in n.answers.items()},
-                n.metadata,
-                n.source,
-            )
+            Nomination(n.id, {q: ("" if is_placeholder(a) else a) for q, a in n.answers.items()}, n.metadata, n.source)
             for n in nominations
         ]
         english = [language_of(n.text) == "en" for n in nominations]
         sentence_lists = process_nominations(
             self.nlp, [v if ok else _empty(v) for v, ok in zip(views, english, strict=True)]
         )
-        all_texts = [s.text for sents in sentence_lists for s in sents]
-        vectors = self.encoder.encode(all_texts)
+        vectors = self.encoder.encode([s.text for sents in sentence_lists for s in sents])
+        return sentence_lists, vectors
+
+    def _score(
+        self, nominations: Sequence[Nomination], sentence_lists: list[list[SentenceInfo]], vectors: np.ndarray
+    ) -> list[Scored]:
+        from analyser.features import sentence_matrix
+        from analyser.nlp import is_team
+
         model = self.model
         crit_ids = self.framework.criterion_ids
         out: list[Scored] = []
@@ -169,9 +200,9 @@ class Analyser:
             offset += len(sents)
             X = sentence_matrix(emb, sents, is_team(nom))
             sim = None if self.trained_for_framework else self._similarity(emb)
-            rel, cum = model.sentence_scores(X, [s.text for s in sents], crit_ids, sim)
-            probs = model.level_probabilities(rel, cum, crit_ids)
-            out.append(Scored(sents, rel, cum, probs))
+            sc = model.sentence_scores(X, [s.text for s in sents], [s.question for s in sents], crit_ids, sim)
+            probs = model.level_probabilities(sc.relevance, sc.cumulative, crit_ids, trained=sim is None)
+            out.append(Scored(sents, sc.relevance, sc.content, sc.cumulative, probs))
         return out
 
     def _similarity(self, emb: np.ndarray) -> np.ndarray:
@@ -230,8 +261,9 @@ class Analyser:
         if lang == "en" and not any(f.code == "no_headings" for f in nomination.reader_flags):
             for i, s in enumerate(sents):
                 for j, crit in enumerate(fw.criteria):
-                    if crit.question != s.question and rel[i, j] >= th.misplaced and criteria[crit.id].strength > 0:
-                        misplaced.append(Misplaced(s.text, s.question, crit.id, float(rel[i, j])))
+                    score = float(scored.content[i, j])
+                    if crit.question != s.question and score >= th.misplaced and criteria[crit.id].strength > 0:
+                        misplaced.append(Misplaced(s.text, s.question, crit.id, score))
         limits = self.word_limits()
         flags = nomination_flags(nomination, fw, sents, limits, team, cited_sentences)
         if lang != "en":
@@ -269,6 +301,7 @@ class Analyser:
             analyser_version=__version__,
             language=lang,
             source=nomination.source,
+            questions={q.id: q.title for q in fw.questions},
         )
         rep.summary = summarise(rep)
         return rep

@@ -22,11 +22,22 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
 
 def build(corpus_dir: Path = CORPUS_DIR) -> dict[str, int]:
     """Write train.jsonl, heldout.jsonl and heldout-twins.jsonl from raw/, twins/ and splits.json."""
-    splits = json.loads((corpus_dir / "splits.json").read_text(encoding="utf-8"))
+    from analyser.corpus import split_of
+
+    splits_path = corpus_dir / "splits.json"
+    splits = json.loads(splits_path.read_text(encoding="utf-8"))
     test = set(splits["test"])
+    known = set(splits.get("train", [])) | test
     originals: list[dict[str, Any]] = []
     for f in sorted((corpus_dir / "raw").glob("*.jsonl")):
         originals.extend(_read_jsonl(f))
+    # A nomination added later gets its split from its id's hash, once, and keeps it.
+    new = [r["id"] for r in originals if r["id"] not in known]
+    if new:
+        test |= {i for i in new if split_of(i) == "test"}
+        splits["test"] = sorted(test)
+        splits["train"] = sorted({r["id"] for r in originals} - test)
+        splits_path.write_text(json.dumps(splits, indent=1) + "\n", encoding="utf-8")
     twins: list[dict[str, Any]] = []
     for f in sorted((corpus_dir / "twins").glob("*.jsonl")) if (corpus_dir / "twins").exists() else []:
         twins.extend(_read_jsonl(f))

@@ -34,6 +34,10 @@ def set_offline() -> None:
     os.environ["HF_DATASETS_OFFLINE"] = "1"
     os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    # Library progress bars and notices would interleave with ours on stderr.
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
 
 
 def default_encoder_path() -> Path:
@@ -116,6 +120,8 @@ class Encoder:
         self._model: Any = None
         self._cache: dict[str, np.ndarray] = {}
         self.cache_limit = 200_000
+        # Optional persistent store with get_vectors(encoder_id, texts) / put_vectors(encoder_id, {text: vec}).
+        self.store: Any = None
 
     @property
     def model(self) -> Any:
@@ -136,11 +142,16 @@ class Encoder:
 
     @property
     def dimension(self) -> int:
-        dim = self.model.get_sentence_embedding_dimension()
-        return int(dim)
+        m = self.model
+        get = getattr(m, "get_embedding_dimension", None) or m.get_sentence_embedding_dimension
+        return int(get())
 
     def encode(self, sentences: Sequence[str], show_progress: bool = False) -> np.ndarray:
         todo = [s for s in dict.fromkeys(sentences) if s not in self._cache]
+        if todo and self.store is not None:
+            found = self.store.get_vectors(self.id + ":" + self.precision, todo)
+            self._cache.update(found)
+            todo = [s for s in todo if s not in found]
         if todo:
             # Longest first: batches of similar length waste less padding.
             order = sorted(todo, key=len, reverse=True)
@@ -155,6 +166,8 @@ class Encoder:
                 self._cache.clear()
             for s, v in zip(order, vecs, strict=True):
                 self._cache[s] = v
+            if self.store is not None:
+                self.store.put_vectors(self.id + ":" + self.precision, dict(zip(order, vecs, strict=True)))
         if not sentences:
             return np.zeros((0, self.dimension), dtype=np.float32)
         return np.stack([self._cache[s] for s in sentences])

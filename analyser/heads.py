@@ -22,11 +22,16 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 
 def relevance_head(
-    C: float = 0.5, calibration: str = "sigmoid", cv: int = 3, random_state: int = 0
+    C: float = 0.5, calibration: str = "sigmoid", cv: int = 3, random_state: int = 0, n_jobs: int | None = None
 ) -> MultiOutputClassifier:
-    """One calibrated logistic regression per sub-criterion (columns of a 0/1 indicator matrix)."""
+    """One calibrated logistic regression per sub-criterion (columns of a 0/1 indicator matrix).
+
+    Sub-criteria are fitted in parallel over n_jobs processes; the result does not depend on it.
+    """
     base = LogisticRegression(C=C, class_weight="balanced", max_iter=2000, random_state=random_state)
-    return MultiOutputClassifier(CalibratedClassifierCV(base, method=calibration, cv=cv))
+    # ensemble=False: one model refitted on all data plus a calibrator from cross-validation,
+    # a third of the size of an ensemble of fold models.
+    return MultiOutputClassifier(CalibratedClassifierCV(base, method=calibration, cv=cv, ensemble=False), n_jobs=n_jobs)
 
 
 def lexical_vectorizer() -> Any:

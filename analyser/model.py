@@ -48,20 +48,42 @@ class Thresholds:
 
 
 @dataclass
+class SentenceScores:
+    """Scores of one nomination's sentences for each sub-criterion."""
+
+    relevance: np.ndarray  # (n, k) used for levels and citations
+    content: np.ndarray  # (n, k) from wording and meaning alone, whatever question it is under
+    cumulative: np.ndarray  # (n, k, 2): P(strength >= 2), P(strength >= 3) given relevant
+
+
+@dataclass
 class EvidenceModel:
     criteria: list[str]
     lexical: Any  # fitted FeatureUnion of word and character tf-idf over sentence text
-    relevance_dense: Any  # meaning: embeddings of the sentence and its neighbours, signals
-    relevance_lexical: Any  # wording: tf-idf of the sentence
+    relevance_dense: Any  # content: embeddings of the sentence and its neighbours, signals
+    relevance_lexical: Any  # content: tf-idf of the sentence
     strength: Any
     aggregator: Any
     similarity: Any
     thresholds: Thresholds = field(default_factory=Thresholds)
     meta: dict[str, Any] = field(default_factory=dict)
+    # The same two heads with the question the sentence is written under as a feature: they learn
+    # where nominators usually put each kind of evidence (see `relevance_mode`).
+    questions: list[str] = field(default_factory=list)
+    placed_dense: Any = None
+    placed_lexical: Any = None
+    relevance_mode: str = "content"  # content | placed | blend
 
     # ----- prediction -------------------------------------------------------------------------
     def lexical_features(self, texts: list[str]) -> Any:
         return self.lexical.transform(texts)
+
+    def question_onehot(self, questions: list[str]) -> np.ndarray:
+        out = np.zeros((len(questions), len(self.questions)), dtype=np.float32)
+        for i, q in enumerate(questions):
+            if q in self.questions:
+                out[i, self.questions.index(q)] = 1.0
+        return out
 
     def strength_inputs(self, X: np.ndarray, W: Any, col: int | None) -> Any:
         """Dense features, the sub-criterion one-hot and the word features (weighted up, because
@@ -73,55 +95,75 @@ class EvidenceModel:
             onehot[:, col] = 1.0
         return hstack([csr_matrix(np.hstack([X, onehot])), W * LEXICAL_STRENGTH_WEIGHT]).tocsr()
 
-    def relevance(self, X: np.ndarray, W: Any) -> np.ndarray:
-        """(n, k) P(sentence evidences each trained sub-criterion): mean of the two calibrated heads."""
+    def content_relevance(self, X: np.ndarray, W: Any) -> np.ndarray:
+        """(n, k) P(sentence evidences each trained sub-criterion) from content alone."""
         from analyser.heads import positive_proba
 
         return 0.5 * (positive_proba(self.relevance_dense, X) + positive_proba(self.relevance_lexical, W))
+
+    def placed_relevance(self, X: np.ndarray, W: Any, questions: list[str]) -> np.ndarray:
+        from scipy.sparse import csr_matrix, hstack
+
+        from analyser.heads import positive_proba
+
+        Q = self.question_onehot(questions)
+        return 0.5 * (
+            positive_proba(self.placed_dense, np.hstack([X, Q]))
+            + positive_proba(self.placed_lexical, hstack([W, csr_matrix(Q)]).tocsr())
+        )
 
     def sentence_scores(
         self,
         X: np.ndarray,
         texts: list[str],
+        questions: list[str],
         criteria: list[str],
         similarity: np.ndarray | None = None,
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Relevance r (n, k) and strength cumulative probabilities (n, k, 2): P(>=2), P(>=3).
+    ) -> SentenceScores:
+        """Relevance and strength of every sentence for every sub-criterion.
 
-        For sub-criteria the heads were trained on, the relevance heads score them; for others
-        (a new framework), relevance comes from the similarity head over `similarity` (n, k),
-        the cosine of each sentence to the sub-criterion's exemplars.
+        For the framework the heads were trained on, the relevance heads score the sentences. For
+        another framework (`similarity` given), relevance comes from the similarity head over
+        `similarity` (n, k), the cosine of each sentence to each sub-criterion's exemplars, and
+        strength from the sub-criterion-agnostic part of the strength model.
         """
         n = X.shape[0]
         rel = np.zeros((n, len(criteria)))
+        content = np.zeros((n, len(criteria)))
         cum = np.zeros((n, len(criteria), 2))
         if n == 0:
-            return rel, cum
+            return SentenceScores(rel, content, cum)
         from analyser.heads import word_features
 
         W = self.lexical_features(texts)
         Wd = word_features(self.lexical, W)
-        known = [c in self.criteria for c in criteria]
+        known = [similarity is None and c in self.criteria for c in criteria]
         if any(known):
-            all_rel = self.relevance(X, W)
+            c_all = self.content_relevance(X, W)
+            if self.relevance_mode == "content" or self.placed_dense is None:
+                r_all = c_all
+            else:
+                p_all = self.placed_relevance(X, W, questions)
+                r_all = p_all if self.relevance_mode == "placed" else 0.5 * (c_all + p_all)
             for j, c in enumerate(criteria):
                 if known[j]:
-                    rel[:, j] = all_rel[:, self.criteria.index(c)]
+                    rel[:, j] = r_all[:, self.criteria.index(c)]
+                    content[:, j] = c_all[:, self.criteria.index(c)]
         if not all(known):
             if similarity is None:
                 raise ValueError("similarity scores are needed for sub-criteria without a trained head")
             for j, _c in enumerate(criteria):
                 if not known[j]:
-                    rel[:, j] = self.similarity.predict_proba(similarity[:, j : j + 1])[:, 1]
+                    rel[:, j] = content[:, j] = self.similarity.predict_proba(similarity[:, j : j + 1])[:, 1]
         for j, c in enumerate(criteria):
-            rows = np.flatnonzero(rel[:, j] >= 0.02)
+            rows = np.flatnonzero(np.maximum(rel[:, j], content[:, j]) >= 0.02)
             if rows.size == 0:
                 continue
-            col = self.criteria.index(c) if c in self.criteria else None
+            col = self.criteria.index(c) if known[j] else None
             cp = self.strength.cumulative_proba(self.strength_inputs(X[rows], Wd[rows], col))
             # Strength classes are 1, 2, 3: cumulative columns are P(>1) and P(>2).
             cum[rows, j, : cp.shape[1]] = cp
-        return rel, cum
+        return SentenceScores(rel, content, cum)
 
     @staticmethod
     def aggregate_features(rel: np.ndarray, cum: np.ndarray) -> np.ndarray:
@@ -144,17 +186,20 @@ class EvidenceModel:
         out[:, 7] = np.sort(r2, axis=0)[::-1][: min(2, len(r2))].sum(axis=0)
         return out
 
-    def aggregator_inputs(self, agg: np.ndarray, criteria: list[str]) -> np.ndarray:
+    def aggregator_inputs(self, agg: np.ndarray, criteria: list[str], trained: bool = True) -> np.ndarray:
         onehot = np.zeros((len(criteria), len(self.criteria)))
-        for j, c in enumerate(criteria):
-            if c in self.criteria:
-                onehot[j, self.criteria.index(c)] = 1.0
+        if trained:
+            for j, c in enumerate(criteria):
+                if c in self.criteria:
+                    onehot[j, self.criteria.index(c)] = 1.0
         return np.hstack([agg, onehot])
 
-    def level_probabilities(self, rel: np.ndarray, cum: np.ndarray, criteria: list[str]) -> np.ndarray:
+    def level_probabilities(
+        self, rel: np.ndarray, cum: np.ndarray, criteria: list[str], trained: bool = True
+    ) -> np.ndarray:
         """(k, 4) probability of each level 0..3 per sub-criterion."""
         agg = self.aggregate_features(rel, cum)
-        p = self.aggregator.predict_proba(self.aggregator_inputs(agg, criteria))
+        p = self.aggregator.predict_proba(self.aggregator_inputs(agg, criteria, trained))
         out = np.zeros((len(criteria), 4))
         for i, cls in enumerate(self.aggregator.classes_):
             out[:, int(cls)] = p[:, i]
@@ -171,6 +216,8 @@ class EvidenceModel:
             "lexical": self.lexical,
             "relevance_dense": self.relevance_dense,
             "relevance_lexical": self.relevance_lexical,
+            "placed_dense": self.placed_dense,
+            "placed_lexical": self.placed_lexical,
             "strength": self.strength,
             "aggregator": self.aggregator,
             "similarity": self.similarity,
@@ -182,6 +229,8 @@ class EvidenceModel:
         meta["format"] = ARTEFACT_FORMAT
         meta["criteria"] = self.criteria
         meta["thresholds"] = self.thresholds.to_dict()
+        meta["questions"] = self.questions
+        meta["relevance_mode"] = self.relevance_mode
         (folder / "meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         return folder
 
@@ -207,6 +256,10 @@ class EvidenceModel:
             lexical=heads["lexical"],
             relevance_dense=heads["relevance_dense"],
             relevance_lexical=heads["relevance_lexical"],
+            placed_dense=heads.get("placed_dense"),
+            placed_lexical=heads.get("placed_lexical"),
+            questions=list(meta.get("questions", [])),
+            relevance_mode=str(meta.get("relevance_mode", "content")),
             strength=heads["strength"],
             aggregator=heads["aggregator"],
             similarity=heads["similarity"],

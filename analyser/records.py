@@ -108,6 +108,8 @@ class Report:
     language: str = "en"
     source: str = ""
     blind: bool = False
+    # Question id -> the question's short title, for documents that group by question.
+    questions: dict[str, str] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -144,6 +146,7 @@ class Report:
             "nominee_type": self.nominee_type,
             "language": self.language,
             "blind": self.blind,
+            "questions": dict(self.questions),
             "criteria": criteria,
             "total": self.total,
             "gaps": [asdict(g) for g in self.gaps],
@@ -201,4 +204,5 @@ class Report:
             language=d.get("language", "en"),
             source=d.get("source", ""),
             blind=bool(d.get("blind", False)),
+            questions=dict(d.get("questions", {})),
         )

@@ -1,0 +1,406 @@
+"""`analyser batch`: a whole round in, per-nomination reports and round views out.
+
+Outputs in the output folder:
+  reports/NNNNN-<id>.json and .html   one evidence report and judge's summary per nomination
+  round.csv, round.xlsx               one row per nomination (columns: see ROUND_COLUMNS / README)
+  index.html                          the round dashboard (self-contained)
+  errors.csv                          rows or files that could not be read or analysed, with reasons
+  .analyser-cache.sqlite              results and embeddings, so a second run (or a resumed one) is fast
+
+One bad row or file never stops the round. Ctrl-C stops cleanly; the same command resumes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import re
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from analyser import __version__
+from analyser.cache import ResultCache, nomination_key
+from analyser.fileio import atomic_write
+from analyser.readers import ReadOptions, RowError, read_nominations
+from analyser.records import Flag, Nomination, Report
+from analyser.report.escape import cell
+from analyser.report.naming import report_filename
+
+log = logging.getLogger(__name__)
+
+CACHE_NAME = ".analyser-cache.sqlite"
+CHUNK = 32
+
+
+@dataclass
+class BatchResult:
+    read: int = 0
+    analysed: int = 0
+    rejected: int = 0
+    from_cache: int = 0
+    interrupted: bool = False
+    errors: list[RowError] = field(default_factory=list)
+    reports: list[Report] = field(default_factory=list)
+    out_dir: Path = Path(".")
+
+    def summary_line(self) -> str:
+        s = (
+            f"read {self.read}, analysed {self.analysed}, rejected {self.rejected}"
+            f" ({self.analysed} + {self.rejected} = {self.analysed + self.rejected})"
+        )
+        if self.from_cache:
+            s += f"; {self.from_cache} reused from the cache"
+        if self.interrupted:
+            s += "; stopped early: run the same command again to resume"
+        return s
+
+
+Progress = Callable[[int, int], None]
+
+
+def settings_of(analyser: Any) -> dict[str, Any]:
+    """Everything besides the text that changes a report (part of the cache key)."""
+    m = analyser.model
+    return {
+        "analyser": __version__,
+        "framework": analyser.framework.id,
+        "framework_digest": analyser.framework.digest,
+        "model": m.name,
+        "model_hash": m.meta.get("corpus_hash", ""),
+        "model_trained": m.meta.get("training_seconds", ""),
+        "encoder": analyser.encoder.id,
+        "precision": analyser.encoder.precision,
+        "word_limit": analyser.word_limit,
+    }
+
+
+def run_batch(
+    input_path: str | Path,
+    out_dir: str | Path,
+    analyser: Any,
+    options: ReadOptions,
+    blind: bool = False,
+    progress: Callable[[int], None] | None = None,
+    start: Callable[[int, int], None] | None = None,
+    use_cache: bool = True,
+) -> BatchResult:
+    out = Path(out_dir)
+    (out / "reports").mkdir(parents=True, exist_ok=True)
+    res = BatchResult(out_dir=out)
+    items = list(read_nominations(input_path, options))
+    noms: list[Nomination] = [i for i in items if isinstance(i, Nomination)]
+    res.errors = [i for i in items if isinstance(i, RowError)]
+    res.read = len(items)
+    cache = ResultCache(out / CACHE_NAME) if use_cache else None
+    try:
+        if cache is not None:
+            analyser.encoder.store = cache
+        settings = {**settings_of(analyser), "blind": blind}
+        keys = [nomination_key(n, settings) for n in noms]
+        cached = cache.get_many(keys) if cache else {}
+        reports: list[Report | None] = [None] * len(noms)
+        for k, key in enumerate(keys):
+            if key in cached:
+                reports[k] = Report.from_dict(cached[key])
+        res.from_cache = sum(r is not None for r in reports)
+        todo = [k for k in range(len(noms)) if reports[k] is None]
+        if start:
+            start(len(noms), res.from_cache)
+        # Names for files are fixed by input order, so a resumed run writes the same files.
+        names = _unique_names(noms)
+        groups = group_nominations(noms)
+        copied = copied_answers(noms)
+        for k in range(len(noms)):
+            r = reports[k]
+            if r is not None:
+                _add_copy_flags(r, copied.get(noms[k].id, []))
+                if not (out / "reports" / (names[k] + ".json")).exists():
+                    _write_report(out, names[k], r)
+        try:
+            for i in range(0, len(todo), CHUNK):
+                chunk = todo[i : i + CHUNK]
+                done = _analyse_chunk(analyser, [noms[k] for k in chunk], blind, res)
+                fresh = []
+                for k, rep in zip(chunk, done, strict=True):
+                    if rep is None:
+                        continue
+                    reports[k] = rep
+                    _add_copy_flags(rep, copied.get(noms[k].id, []))
+                    _write_report(out, names[k], rep)
+                    fresh.append((keys[k], rep.to_dict()))
+                if cache is not None and fresh:
+                    cache.put_many(fresh)
+                if progress:
+                    progress(len(chunk))
+        except KeyboardInterrupt:
+            res.interrupted = True
+        finished = [(k, r) for k, r in enumerate(reports) if r is not None]
+        res.reports = [r for _, r in finished]
+        res.analysed = len(res.reports)
+        res.rejected = len(res.errors)
+        if res.interrupted:
+            res.read = res.analysed + res.rejected
+        write_round_table(out, res.reports, [names[k] for k, _ in finished], groups)
+        write_errors(out, res.errors)
+        from analyser.report.dashboard import render_dashboard
+
+        atomic_write(
+            out / "index.html",
+            render_dashboard(res.reports, [names[k] for k, _ in finished], groups, res.errors, res.summary_line()),
+        )
+    finally:
+        if cache is not None:
+            analyser.encoder.store = None
+            cache.close()
+    return res
+
+
+def _add_copy_flags(report: Report, copies: list[tuple[str, str]]) -> None:
+    have = {(f.code, f.message) for f in report.flags}
+    for other, q in copies:
+        f = Flag("copied_answer", f"{q} is nearly the same as an answer in nomination {other}.", q)
+        if (f.code, f.message) not in have:
+            report.flags.append(f)
+            have.add((f.code, f.message))
+
+
+def _analyse_chunk(analyser: Any, noms: list[Nomination], blind: bool, res: BatchResult) -> list[Report | None]:
+    try:
+        return list(analyser.analyse_many(noms, blind=blind))
+    except KeyboardInterrupt:
+        raise
+    except Exception:
+        # One nomination that breaks the analysis must not lose the others: retry one by one.
+        out: list[Report | None] = []
+        for n in noms:
+            try:
+                out.append(analyser.analyse_many([n], blind=blind)[0])
+            except KeyboardInterrupt:
+                raise
+            except Exception as exc:
+                log.debug("analysis failed for %s", n.id, exc_info=True)
+                res.errors.append(RowError(n.source or "?", None, f"{n.id}: analysis failed ({type(exc).__name__})"))
+                out.append(None)
+        return out
+
+
+def _unique_names(noms: Sequence[Nomination]) -> list[str]:
+    return [report_filename(n.id, k, "") for k, n in enumerate(noms)]
+
+
+def _write_report(out: Path, name: str, report: Report) -> None:
+    from analyser.report.html import render_html
+    from analyser.report.jsonreport import to_json
+
+    atomic_write(out / "reports" / f"{name}.json", to_json(report))
+    atomic_write(out / "reports" / f"{name}.html", render_html(report))
+
+
+# ----- same nominee, near-duplicates, copied answers -----------------------------------------------
+_WORD = re.compile(r"[a-z0-9']+")
+
+
+def _norm_name(s: str) -> str:
+    s = re.sub(r"\b(dr|mr|mrs|ms|miss|mx|prof|professor|sister)\b\.?", " ", s.lower())
+    return " ".join(_WORD.findall(s))
+
+
+def _shingles(text: str, n: int = 5) -> set[int]:
+    w = _WORD.findall(text.lower())
+    return {hash(tuple(w[i : i + n])) for i in range(max(0, len(w) - n + 1))}
+
+
+def _similar_pairs(sets: list[set[int]], threshold: float, min_size: int = 8) -> list[tuple[int, int, float]]:
+    """Pairs with Jaccard >= threshold, found through an inverted index of shingles."""
+    index: dict[int, list[int]] = defaultdict(list)
+    for i, s in enumerate(sets):
+        for h in s:
+            index[h].append(i)
+    shared: dict[tuple[int, int], int] = defaultdict(int)
+    for ids in index.values():
+        if len(ids) > 50:  # a stock phrase shared by many: no evidence of copying
+            continue
+        for a in range(len(ids)):
+            for b in range(a + 1, len(ids)):
+                shared[(ids[a], ids[b])] += 1
+    out = []
+    for (a, b), n in shared.items():
+        if len(sets[a]) < min_size or len(sets[b]) < min_size:
+            continue
+        j = n / (len(sets[a]) + len(sets[b]) - n)
+        if j >= threshold:
+            out.append((a, b, j))
+    return out
+
+
+def group_nominations(noms: Sequence[Nomination]) -> dict[str, str]:
+    """Nomination id -> group label, for nominations of the same nominee (same name and
+    organisation) or with near-identical text. Nominations alone get no group."""
+    parent = list(range(len(noms)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(a: int, b: int) -> None:
+        parent[find(a)] = find(b)
+
+    by_key: dict[tuple[str, str], int] = {}
+    for i, n in enumerate(noms):
+        name = _norm_name(n.metadata.get("nominee", ""))
+        if not name:
+            continue
+        key = (name, _norm_name(n.metadata.get("organisation", "")))
+        if key in by_key:
+            union(i, by_key[key])
+        else:
+            by_key[key] = i
+    for a, b, _ in _similar_pairs([_shingles(n.text) for n in noms], 0.6):
+        union(a, b)
+    members: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(noms)):
+        members[find(i)].append(i)
+    out: dict[str, str] = {}
+    g = 0
+    for idxs in members.values():
+        if len(idxs) > 1:
+            g += 1
+            for i in idxs:
+                out[noms[i].id] = f"G{g}"
+    return out
+
+
+def copied_answers(noms: Sequence[Nomination]) -> dict[str, list[tuple[str, str]]]:
+    """Nomination id -> [(other nomination id, question)] for answers copied across nominations."""
+    keys: list[tuple[int, str]] = []
+    sets: list[set[int]] = []
+    for i, n in enumerate(noms):
+        for q, a in n.answers.items():
+            keys.append((i, q))
+            sets.append(_shingles(a))
+    out: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for x, y, _ in _similar_pairs(sets, 0.7, min_size=12):
+        (ia, qa), (ib, qb) = keys[x], keys[y]
+        if ia == ib:
+            continue
+        out[noms[ia].id].append((noms[ib].id, qa))
+        out[noms[ib].id].append((noms[ia].id, qb))
+    return out
+
+
+# ----- the round table ---------------------------------------------------------------------------
+def round_columns(criteria: Sequence[str], questions: Sequence[str]) -> list[str]:
+    return [
+        "id",
+        "nominee",
+        "organisation_or_source",
+        "nominee_type",
+        "group",
+        *[f"level_{c}" for c in criteria],
+        "total",
+        "demonstrated",
+        "described",
+        "asserted",
+        "gaps",
+        "gap_criteria",
+        "misplaced",
+        "flags",
+        *[f"words_{q}" for q in questions],
+        "words_total",
+        "language",
+        "report_json",
+        "report_html",
+    ]
+
+
+def round_rows(reports: Sequence[Report], names: Sequence[str], groups: dict[str, str]) -> list[dict[str, Any]]:
+    rows = []
+    for r, name in zip(reports, names, strict=True):
+        levels = {c: v.strength for c, v in r.criteria.items()}
+        row: dict[str, Any] = {
+            "id": r.id,
+            "nominee": r.nominee,
+            "organisation_or_source": Path(r.source).name if r.source else "",
+            "nominee_type": r.nominee_type,
+            "group": groups.get(r.id, ""),
+        }
+        row.update({f"level_{c}": v for c, v in levels.items()})
+        row.update(
+            {
+                "total": r.total,
+                "demonstrated": sum(v == 3 for v in levels.values()),
+                "described": sum(v == 2 for v in levels.values()),
+                "asserted": sum(v == 1 for v in levels.values()),
+                "gaps": len(r.gaps),
+                "gap_criteria": " ".join(g.criterion for g in r.gaps),
+                "misplaced": len(r.misplaced),
+                "flags": " ".join(sorted({f.code for f in r.flags})),
+            }
+        )
+        row.update({f"words_{q}": n for q, n in r.word_counts.items()})
+        row["words_total"] = sum(r.word_counts.values())
+        row["language"] = r.language
+        row["report_json"] = f"reports/{name}.json"
+        row["report_html"] = f"reports/{name}.html"
+        rows.append(row)
+    return rows
+
+
+def write_round_table(out: Path, reports: Sequence[Report], names: Sequence[str], groups: dict[str, str]) -> None:
+    if reports:
+        crit = list(reports[0].criteria)
+        qs = list(reports[0].word_counts)
+    else:
+        crit, qs = [], []
+    cols = round_columns(crit, qs)
+    rows = round_rows(reports, names, groups)
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\r\n")
+    w.writeheader()
+    for row in rows:
+        w.writerow({k: cell(v) for k, v in row.items()})
+    # UTF-8 with BOM so that Excel opens accented names correctly.
+    atomic_write(out / "round.csv", "\ufeff" + buf.getvalue())
+    _write_xlsx(out / "round.xlsx", cols, rows)
+
+
+def _write_xlsx(path: Path, cols: list[str], rows: list[dict[str, Any]]) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook(write_only=False)
+    ws = wb.active
+    assert ws is not None
+    ws.title = "round"
+    ws.append(cols)
+    for c in ws[1]:
+        c.font = Font(bold=True)
+    for row in rows:
+        values = []
+        for k in cols:
+            v = cell(row.get(k, ""))
+            values.append(v)
+        ws.append(values)
+        # Text that looks like a formula was neutralised above; also store every string as text.
+        for c in ws[ws.max_row]:
+            if isinstance(c.value, str):
+                c.data_type = "s"
+    ws.freeze_panes = "B2"
+    buf = io.BytesIO()
+    wb.save(buf)
+    atomic_write(path, buf.getvalue())
+
+
+def write_errors(out: Path, errors: Sequence[RowError]) -> None:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(["source", "row", "reason"])
+    for e in errors:
+        w.writerow([cell(e.source), e.row if e.row is not None else "", cell(e.message)])
+    atomic_write(out / "errors.csv", "\ufeff" + buf.getvalue())

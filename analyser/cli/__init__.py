@@ -14,7 +14,16 @@ from typing import Annotated
 import typer
 
 from analyser import __version__
-from analyser.cli import analyse_cmd, corpus_cmd, criteria_cmd, evaluate_cmd, train_cmd
+from analyser.cli import (
+    analyse_cmd,
+    batch_cmd,
+    corpus_cmd,
+    criteria_cmd,
+    evaluate_cmd,
+    feedback_cmd,
+    serve_cmd,
+    train_cmd,
+)
 from analyser.cli.common import STATE, run_guarded
 
 app = typer.Typer(
@@ -55,9 +64,12 @@ def main_options(
 
 
 app.command("analyse", help=analyse_cmd.HELP)(analyse_cmd.analyse)
+app.command("feedback", help=feedback_cmd.HELP)(feedback_cmd.feedback)
+app.command("batch", help=batch_cmd.HELP)(batch_cmd.batch)
 app.command("criteria", help=criteria_cmd.HELP)(criteria_cmd.criteria)
 app.command("train", help=train_cmd.HELP)(train_cmd.train)
 app.command("evaluate", help=evaluate_cmd.HELP)(evaluate_cmd.evaluate)
+app.command("serve", help=serve_cmd.HELP)(serve_cmd.serve)
 app.add_typer(corpus_cmd.app, name="corpus", help=corpus_cmd.HELP)
 
 

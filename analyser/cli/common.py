@@ -38,7 +38,8 @@ def run_guarded(app: Any) -> None:
     """Run the typer app; turn known errors into one line and a documented exit code."""
     debug = "--debug" in sys.argv
     try:
-        app(standalone_mode=False)
+        # Without standalone mode click returns an Exit's code instead of exiting.
+        rc = app(standalone_mode=False)
     except AnalyserError as exc:
         if debug:
             traceback.print_exc()
@@ -68,7 +69,7 @@ def run_guarded(app: Any) -> None:
             err=True,
         )
         sys.exit(EXIT_FAILURE)
-    sys.exit(0)
+    sys.exit(rc if isinstance(rc, int) else 0)
 
 
 class Precision(StrEnum):

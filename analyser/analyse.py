@@ -172,17 +172,24 @@ class Analyser:
 
     def _sentences_and_vectors(self, nominations: Sequence[Nomination]) -> tuple[list[list[SentenceInfo]], np.ndarray]:
         from analyser.nlp import process_nominations
+        from analyser.readers.base import clean_text
 
-        # Placeholder answers add nothing of their own: they are not analysed.
+        # Placeholder answers add nothing of their own: they are not analysed. Text that did not
+        # come through a reader is cleaned here too (control characters, lone surrogates).
         views = [
-            Nomination(n.id, {q: ("" if is_placeholder(a) else a) for q, a in n.answers.items()}, n.metadata, n.source)
+            Nomination(
+                n.id,
+                {q: ("" if is_placeholder(a) else clean_text(a)) for q, a in n.answers.items()},
+                n.metadata,
+                n.source,
+            )
             for n in nominations
         ]
         english = [language_of(n.text) == "en" for n in nominations]
         sentence_lists = process_nominations(
             self.nlp, [v if ok else _empty(v) for v, ok in zip(views, english, strict=True)]
         )
-        vectors = self.encoder.encode([s.text for sents in sentence_lists for s in sents])
+        vectors = self.encoder.encode([s.model_text for sents in sentence_lists for s in sents])
         return sentence_lists, vectors
 
     def _score(
@@ -200,7 +207,7 @@ class Analyser:
             offset += len(sents)
             X = sentence_matrix(emb, sents, is_team(nom))
             sim = None if self.trained_for_framework else self._similarity(emb)
-            sc = model.sentence_scores(X, [s.text for s in sents], [s.question for s in sents], crit_ids, sim)
+            sc = model.sentence_scores(X, [s.model_text for s in sents], [s.question for s in sents], crit_ids, sim)
             probs = model.level_probabilities(sc.relevance, sc.cumulative, crit_ids, trained=sim is None)
             out.append(Scored(sents, sc.relevance, sc.content, sc.cumulative, probs))
         return out

@@ -280,6 +280,7 @@ DATA = Path(__file__).parent / "blind_data"
 @lru_cache(maxsize=1)
 def gazetteers() -> tuple[frozenset[str], tuple[str, ...]]:
     """Given names and UK place names, lower-cased; data files, edited without touching code."""
+
     def lines(name: str) -> list[str]:
         return [x.strip() for x in (DATA / name).read_text(encoding="utf-8").splitlines() if x.strip()]
 

@@ -124,9 +124,14 @@ def _evidence_hits(
     return n_cited, n_good
 
 
-def _misplaced_hits(records: Sequence[CorpusRecord], pred: Predictions) -> tuple[np.ndarray, np.ndarray]:
+def _misplaced_hits(
+    records: Sequence[CorpusRecord], pred: Predictions
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per record: gold misplaced items, those found; reported items, those that are gold."""
     n_gold = np.zeros(len(records))
     n_found = np.zeros(len(records))
+    n_reported = np.zeros(len(records))
+    n_right = np.zeros(len(records))
     for i, r in enumerate(records):
         for e in r.misplaced():
             n_gold[i] += 1
@@ -135,7 +140,12 @@ def _misplaced_hits(records: Sequence[CorpusRecord], pred: Predictions) -> tuple
                 for s, under, c in (pred.misplaced[i] if pred.misplaced else [])
             ):
                 n_found[i] += 1
-    return n_gold, n_found
+        gold = r.misplaced()
+        for s, _under, c in pred.misplaced[i] if pred.misplaced else []:
+            n_reported[i] += 1
+            if any(c == e.criterion and sentence_matches(s, e.text) for e in gold):
+                n_right[i] += 1
+    return n_gold, n_found, n_reported, n_right
 
 
 def score(
@@ -144,7 +154,7 @@ def score(
     gold = np.array([[r.labels.get(c, 0) for c in crit] for r in records])
     lv = pred.levels
     n_cited, n_good = _evidence_hits(records, pred, crit)
-    n_gold_mis, n_found_mis = _misplaced_hits(records, pred)
+    n_gold_mis, n_found_mis, n_rep_mis, n_right_mis = _misplaced_hits(records, pred)
     has_evidence = any(r.evidence for r in records)
 
     def overall(idx: np.ndarray) -> dict[str, float]:
@@ -160,6 +170,8 @@ def score(
         out["evidence_precision"] = float(n_good[idx].sum() / c) if c and has_evidence else float("nan")
         gm = n_gold_mis[idx].sum()
         out["misplaced_recall"] = float(n_found_mis[idx].sum() / gm) if gm else float("nan")
+        rep = n_rep_mis[idx].sum()
+        out["misplaced_precision"] = float(n_right_mis[idx].sum() / rep) if rep else float("nan")
         return out
 
     def per_crit(idx: np.ndarray, j: int) -> dict[str, float]:

@@ -33,7 +33,7 @@ MODEL_ENV = "ANALYSER_MODEL"
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 DEFAULT_MODEL_NAME = "inclusive-leader-v1"
 ARTEFACT_FORMAT = "analyser.model/1"
-N_AGG = 8
+N_AGG = 11
 LEXICAL_STRENGTH_WEIGHT = 2.0
 
 
@@ -73,6 +73,8 @@ class EvidenceModel:
     placed_dense: Any = None
     placed_lexical: Any = None
     relevance_mode: str = "content"  # content | placed | blend
+    # Share of the wording (tf-idf) head in relevance; the rest is the meaning (embedding) head.
+    lexical_weight: float = 0.5
 
     # ----- prediction -------------------------------------------------------------------------
     def lexical_features(self, texts: list[str]) -> Any:
@@ -99,7 +101,8 @@ class EvidenceModel:
         """(n, k) P(sentence evidences each trained sub-criterion) from content alone."""
         from analyser.heads import positive_proba
 
-        return 0.5 * (positive_proba(self.relevance_dense, X) + positive_proba(self.relevance_lexical, W))
+        w = self.lexical_weight
+        return (1 - w) * positive_proba(self.relevance_dense, X) + w * positive_proba(self.relevance_lexical, W)
 
     def placed_relevance(self, X: np.ndarray, W: Any, questions: list[str]) -> np.ndarray:
         from scipy.sparse import csr_matrix, hstack
@@ -107,9 +110,9 @@ class EvidenceModel:
         from analyser.heads import positive_proba
 
         Q = self.question_onehot(questions)
-        return 0.5 * (
-            positive_proba(self.placed_dense, np.hstack([X, Q]))
-            + positive_proba(self.placed_lexical, hstack([W, csr_matrix(Q)]).tocsr())
+        w = self.lexical_weight
+        return (1 - w) * positive_proba(self.placed_dense, np.hstack([X, Q])) + w * positive_proba(
+            self.placed_lexical, hstack([W, csr_matrix(Q)]).tocsr()
         )
 
     def sentence_scores(
@@ -167,7 +170,13 @@ class EvidenceModel:
 
     @staticmethod
     def aggregate_features(rel: np.ndarray, cum: np.ndarray) -> np.ndarray:
-        """(k, N_AGG) nomination-level features per sub-criterion from sentence scores."""
+        """(k, N_AGG) nomination-level features per sub-criterion from sentence scores.
+
+        The strongest sentence's relevance and strength, and the same scaled by the length of the
+        nomination: a long nomination has more chances of one sentence scoring high by accident.
+        Counts of relevant sentences are left out, so that one strong sentence in a short
+        nomination is not marked down for being alone.
+        """
         k = rel.shape[1]
         out = np.zeros((k, N_AGG))
         if rel.shape[0] == 0:
@@ -176,14 +185,17 @@ class EvidenceModel:
         r3 = rel * cum[:, :, 1]
         expected = rel * (1 + cum[:, :, 0] + cum[:, :, 1])
         top = np.sort(rel, axis=0)[::-1]
-        out[:, 0] = rel.max(axis=0)
-        out[:, 1] = r2.max(axis=0)
-        out[:, 2] = r3.max(axis=0)
-        out[:, 3] = top[: min(3, len(top))].mean(axis=0)
-        out[:, 4] = np.log1p((rel >= 0.5).sum(axis=0))
-        out[:, 5] = np.log1p((rel >= 0.2).sum(axis=0))
-        out[:, 6] = expected.max(axis=0) / 3.0
-        out[:, 7] = np.sort(r2, axis=0)[::-1][: min(2, len(r2))].sum(axis=0)
+        base = np.column_stack(
+            [
+                rel.max(axis=0),
+                r2.max(axis=0),
+                r3.max(axis=0),
+                top[: min(3, len(top))].mean(axis=0),
+                expected.max(axis=0) / 3.0,
+            ]
+        )
+        n = np.full((k, 1), np.log1p(rel.shape[0]))
+        out[:] = np.hstack([base, n, n * base])
         return out
 
     def aggregator_inputs(self, agg: np.ndarray, criteria: list[str], trained: bool = True) -> np.ndarray:

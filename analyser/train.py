@@ -62,14 +62,14 @@ def prepare(records: Sequence[CorpusRecord], framework: Framework, nlp: Any, enc
         for r in records
     ]
     sents = process_nominations(nlp, noms)
-    vectors = encoder.encode([s.text for ss in sents for s in ss])
+    vectors = encoder.encode([s.model_text for ss in sents for s in ss])
     X, texts, rel, lvl, emb = [], [], [], [], []
     off = 0
     for r, ss in zip(records, sents, strict=True):
         e = vectors[off : off + len(ss)]
         off += len(ss)
         X.append(sentence_matrix(e, ss, is_team(r.nomination)))
-        texts.append([s.text for s in ss])
+        texts.append([s.model_text for s in ss])
         g_rel, g_lvl = align(ss, r.evidence, crit)
         rel.append(g_rel)
         lvl.append(g_lvl)

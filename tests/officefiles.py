@@ -36,11 +36,7 @@ def table(*rows: str) -> str:
 
 
 def content_control(text: str) -> str:
-    return (
-        "<w:sdt><w:sdtPr><w:alias w:val='Answer'/></w:sdtPr><w:sdtContent>"
-        + p(text)
-        + "</w:sdtContent></w:sdt>"
-    )
+    return "<w:sdt><w:sdtPr><w:alias w:val='Answer'/></w:sdtPr><w:sdtContent>" + p(text) + "</w:sdtContent></w:sdt>"
 
 
 def form_field(text: str) -> str:

@@ -129,7 +129,9 @@ def test_non_english_nomination_is_flagged_not_scored(analyser):
 
 
 def test_team_nomination_credits_team_actions(analyser):
-    text = "The team co-designed the easy-read letters with people with learning disabilities; missed appointments halved."
+    text = (
+        "The team co-designed the easy-read letters with people with learning disabilities; missed appointments halved."
+    )
     team = analyser.analyse(_nom({"Q1": text}, nominee="Rowan Ward team", nominee_type="team"))
     assert team.nominee_type == "team"
     assert team.criteria["Q1.a"].strength >= 2

@@ -40,12 +40,25 @@ def test_round_table_schema_and_formula_neutralising(round_out):
     rows = list(csv.DictReader((out / "round.csv").open(encoding="utf-8-sig")))
     assert len(rows) == 17
     cols = rows[0].keys()
-    for c in ("id", "nominee", "group", "level_Q1.a", "level_Q4.b", "total", "gaps", "flags", "words_total", "report_html"):
+    for c in (
+        "id",
+        "nominee",
+        "group",
+        "level_Q1.a",
+        "level_Q4.b",
+        "total",
+        "gaps",
+        "flags",
+        "words_total",
+        "report_html",
+    ):
         assert c in cols
     hostile = next(r for r in rows if r["id"] == "R016")
     assert hostile["nominee"].startswith("'=HYPERLINK")
     for r in rows:
-        assert int(r["total"]) == sum(int(r[f"level_{c}"]) for c in ("Q1.a", "Q1.b", "Q2.a", "Q2.b", "Q2.c", "Q3.a", "Q3.b", "Q4.a", "Q4.b"))
+        assert int(r["total"]) == sum(
+            int(r[f"level_{c}"]) for c in ("Q1.a", "Q1.b", "Q2.a", "Q2.b", "Q2.c", "Q3.a", "Q3.b", "Q4.a", "Q4.b")
+        )
         report = json.loads((out / r["report_json"]).read_text())
         assert report["id"] == r["id"] and report["total"] == int(r["total"])
     ws = load_workbook(out / "round.xlsx").active
@@ -127,7 +140,11 @@ def test_grouping_and_copy_detection_units():
     text = "She set up a weekly clinic with the Somali community and bookings rose from 40% to 70% in a year. " * 2
     noms = [
         Nomination("a", {"Q1": text}, {"nominee": "Dr Ann Lee", "organisation": "North Trust"}),
-        Nomination("b", {"Q1": "Something else entirely about staff networks and board work."}, {"nominee": "ann lee", "organisation": "North  Trust"}),
+        Nomination(
+            "b",
+            {"Q1": "Something else entirely about staff networks and board work."},
+            {"nominee": "ann lee", "organisation": "North  Trust"},
+        ),
         Nomination("c", {"Q2": text}, {"nominee": "Bob Roe"}),
         Nomination("d", {"Q1": "Unrelated words about a quiet ward and a new rota for nights."}, {"nominee": "Cy Poe"}),
     ]

@@ -16,7 +16,9 @@ SCHEMA = json.loads((ROOT / "analyser/schema/report.schema.json").read_text())
 
 
 def run(*args, check=False):
-    return subprocess.run([sys.executable, "-m", "analyser", *map(str, args)], capture_output=True, text=True, check=check)
+    return subprocess.run(
+        [sys.executable, "-m", "analyser", *map(str, args)], capture_output=True, text=True, check=check
+    )
 
 
 def test_help_imports_no_heavy_library():

@@ -45,7 +45,10 @@ GOOD = (DATA_DIR / "living-the-values.toml").read_text(encoding="utf-8")
         (lambda s: s.replace('id = "Q3.b"', 'id = "Q3.a"'), "questions[2].criteria[1].id"),
         (lambda s: s.replace("default_word_limit = 400", "default_word_limit = -5"), "framework.default_word_limit"),
         (lambda s: s.replace("{name} noticed someone", "{nominee} noticed someone"), "prompt_missing"),
-        (lambda s: s.replace('description = "Brings teams', 'descriptio = "Brings teams'), "questions[2].criteria[0].description"),
+        (
+            lambda s: s.replace('description = "Brings teams', 'descriptio = "Brings teams'),
+            "questions[2].criteria[0].description",
+        ),
     ],
 )
 def test_broken_framework_names_file_and_key(tmp_path, mutate, key):

@@ -56,7 +56,12 @@ def test_evaluation_scores_on_small_hand_made_case(framework):
         record_from_dict(
             {
                 "id": "a",
-                "answers": {"Q1": "She met the mothers. Bookings rose.", "Q2": "She told the board.", "Q3": "", "Q4": ""},
+                "answers": {
+                    "Q1": "She met the mothers. Bookings rose.",
+                    "Q2": "She told the board.",
+                    "Q3": "",
+                    "Q4": "",
+                },
                 "labels": {**zero, "Q1.a": 3, "Q4.b": 2},
                 "evidence": [
                     {"criterion": "Q1.a", "level": 3, "question": "Q1", "text": "She met the mothers."},

@@ -21,11 +21,17 @@ def signals_of(nlp, text, **kw):
 def test_bullets_and_line_breaks_split_sentences(nlp):
     text = "She did three things:\n- ran training for 40 staff\n• set up a prayer room\n* met the board\nThen she left"
     got = [s.text for s in sentences(nlp, text)]
-    assert got == ["She did three things:", "ran training for 40 staff", "set up a prayer room", "met the board", "Then she left"]
+    assert got == [
+        "She did three things:",
+        "ran training for 40 staff",
+        "set up a prayer room",
+        "met the board",
+        "Then she left",
+    ]
 
 
 def test_quotation_with_reporting_clause_stays_one_sentence(nlp):
-    text = '“I finally felt heard. She listened,” said Grace, a porter. Attendance rose.'
+    text = "“I finally felt heard. She listened,” said Grace, a porter. Attendance rose."
     got = [s.text for s in sentences(nlp, text)]
     assert got == ["“I finally felt heard. She listened,” said Grace, a porter.", "Attendance rose."]
 

@@ -42,17 +42,30 @@ def test_docx_table_form_question_in_one_cell_answer_in_next(tmp_path, read_opts
 
 def test_docx_answer_in_row_below_question(tmp_path, read_opts):
     body = of.table(
-        of.row(of.cell("Question 1")), of.row(of.cell(Q1)),
-        of.row(of.cell("Question 2")), of.row(of.cell(Q2)),
-        of.row(of.cell("Question 3")), of.row(of.cell(Q3)),
-        of.row(of.cell("Question 4")), of.row(of.cell(Q4)),
+        of.row(of.cell("Question 1")),
+        of.row(of.cell(Q1)),
+        of.row(of.cell("Question 2")),
+        of.row(of.cell(Q2)),
+        of.row(of.cell("Question 3")),
+        of.row(of.cell(Q3)),
+        of.row(of.cell("Question 4")),
+        of.row(of.cell(Q4)),
     )
     nom = read_one(of.write_docx(tmp_path / "rows.docx", body), read_opts)
     assert nom.answers == {"Q1": Q1, "Q2": Q2, "Q3": Q3, "Q4": Q4}
 
 
 def test_docx_content_controls_form_fields_and_text_boxes(tmp_path, read_opts):
-    body = of.p("Q1") + of.content_control(Q1) + of.p("Q2") + of.form_field(Q2) + of.p("Q3") + of.text_box(Q3) + of.p("Q4") + of.p(Q4)
+    body = (
+        of.p("Q1")
+        + of.content_control(Q1)
+        + of.p("Q2")
+        + of.form_field(Q2)
+        + of.p("Q3")
+        + of.text_box(Q3)
+        + of.p("Q4")
+        + of.p(Q4)
+    )
     nom = read_one(of.write_docx(tmp_path / "controls.docx", body), read_opts)
     assert nom.answers == {"Q1": Q1, "Q2": Q2, "Q3": Q3, "Q4": Q4}
     assert "FORMTEXT" not in nom.text
@@ -110,7 +123,10 @@ def _xlsx(path, rows):
 
 
 def test_xlsx_round_with_title_rows_mapping_and_text_values(tmp_path, framework):
-    wb, ws = _xlsx(tmp_path, [["Inclusive Leader 2026 export"], [], ["Ref", "Nominee", "Answer 1", "Answer 2", "Answer 3", "Answer 4"]])
+    wb, ws = _xlsx(
+        tmp_path,
+        [["Inclusive Leader 2026 export"], [], ["Ref", "Nominee", "Answer 1", "Answer 2", "Answer 3", "Answer 4"]],
+    )
     ws.append([7, "Ana Popescu", Q1, "N/A", Q3, "=1+1"])
     ws.cell(row=4, column=1).number_format = "000"
     ws.append(["R2", "Tom Lee", "Line one\nline two", Q2, "", ""])

@@ -147,8 +147,10 @@ def test_csv_headers_case_insensitive_and_metadata(tmp_path, read_opts):
 def test_csv_column_mapping_and_semicolons(tmp_path, framework):
     p = tmp_path / "export.csv"
     p.write_text("Ref;Answer one;Answer two;Answer three;Answer four\nR1;a;b;c;d\n")
-    opts = ReadOptions(framework=framework, columns=parse_column_mapping('id=Ref,Q1="Answer one",Q2=Answer two,'
-                                                                         "Q3=Answer three,Q4=Answer four"))
+    opts = ReadOptions(
+        framework=framework,
+        columns=parse_column_mapping('id=Ref,Q1="Answer one",Q2=Answer two,Q3=Answer three,Q4=Answer four'),
+    )
     (nom,) = _items(p, opts)
     assert nom.id == "R1" and nom.answers == {"Q1": "a", "Q2": "b", "Q3": "c", "Q4": "d"}
     bad = ReadOptions(framework=framework, columns=parse_column_mapping("Q1=Nope"))

@@ -135,7 +135,7 @@ def test_weak_nomination_levels_and_flags(reports):
     codes = {f.code for f in r.flags}
     assert "placeholder_answer" in codes
     md = render_markdown(r)
-    assert "Placeholder" in render_html(r) and "placeholder_answer" in md
+    assert "Placeholder answer" in render_html(r) and "Placeholder answer" in md
     check_html(render_html(r))
 
 
@@ -147,18 +147,36 @@ def test_mixed_nomination(reports):
 
 
 def test_hostile_text_is_escaped_everywhere(reports):
+    from dataclasses import replace
+
+    from analyser.records import Evidence, Flag, Misplaced
+
+    hostile = [HOSTILE[q] for q in ("Q1", "Q2", "Q3", "Q4")]
     r = reports["hostile"]
+    # Whatever the model cites, every hostile string is put where reports quote text.
+    crit = dict(r.criteria)
+    crit["Q1.a"] = replace(crit["Q1.a"], strength=2, evidence=[Evidence(h, "Q1", 0.9, 2, ["figure"]) for h in hostile])
+    crit["Q2.b"] = replace(crit["Q2.b"], strength=1, evidence=[Evidence(hostile[1], "Q2", 0.7, 1, [])])
+    r = replace(
+        r,
+        criteria=crit,
+        nominee='<b onmouseover="x">Kemi</b>',
+        misplaced=[Misplaced(hostile[2], "Q3", "Q1.a", 0.8)],
+        flags=[*r.flags, Flag("placeholder_answer", hostile[0], "Q1")],
+    )
     html = render_html(r)
     check_html(html)
-    assert "<script>" not in html and "<img" not in html and "onerror=alert" not in html.replace("onerror=alert", "") or True
-    assert "&lt;script&gt;" in html or "script" not in " ".join(e.sentence for c in r.criteria.values() for e in c.evidence)
-    assert "\x07" not in html and "\ud800" not in html
+    for raw in ("<script>", "<img", "<b onmouseover", "\x07", "\ud800"):
+        assert raw not in html, raw
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
     md = render_markdown(r)
-    assert "<script>" not in md and "<img" not in md
-    assert "**bold**" not in md
+    for raw in ("<script>", "<img", "<b ", "**bold**", "[training](http://evil.example)", "| table | break |"):
+        assert raw not in md, raw
+    assert "&lt;script&gt;" in md and "\\*\\*bold\\*\\*" in md
     fb = build_feedback(r, _fw())
     for text in (render_feedback_markdown(fb), render_feedback_html(fb)):
-        assert "<script>" not in text and "<img " not in text
+        assert "<script>" not in text and "<img " not in text and "<b " not in text
 
 
 def _fw():

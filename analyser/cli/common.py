@@ -10,7 +10,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-import click
 import typer
 
 from analyser.errors import EXIT_FAILURE, EXIT_INTERRUPTED, AnalyserError
@@ -53,9 +52,14 @@ def run_guarded(app: Any) -> None:
     except typer.Abort:
         typer.echo("analyser: aborted", err=True)
         sys.exit(EXIT_INTERRUPTED)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
+    except typer.TyperException as exc:
+        # Usage errors (bad option values, missing arguments): typer's own message and code 2.
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            typer.echo(f"analyser: error: {exc}", err=True)
+        sys.exit(int(getattr(exc, "exit_code", 2)))
     except BrokenPipeError:
         # `analyser ... | head`: the reader went away; not an error.
         devnull = os.open(os.devnull, os.O_WRONLY)

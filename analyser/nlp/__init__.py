@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from analyser.errors import ConfigError
 from analyser.nlp.lexicon import DEFAULT_LEXICON
@@ -40,6 +40,13 @@ class SentenceInfo:
     signals: list[str]
     cues: dict[str, list[str]] = field(default_factory=dict)
     n_words: int = 0
+    # The text the models read: the same sentence with the nominee written one way (see
+    # `canonical_actor`). Quotes and citations always use `text`.
+    model_text: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.model_text:
+            self.model_text = self.text
 
 
 def resolve_spacy_model(name: str | None = None) -> str:
@@ -149,9 +156,63 @@ def process_nominations(
     return out
 
 
-def sentences_of(doc: object, qid: str) -> Iterable[SentenceInfo]:
+# The one name the models read for the nominee, whoever and however many they are.
+ACTOR = "Alex"
+_TEAM_SUBJECTS = {"we", "they"}
+_TEAM_PHRASES = (
+    ("the", "team"),
+    ("our", "team"),
+    ("the", "whole", "team"),
+    ("the", "ward", "team"),
+    ("the", "service"),
+)
+
+
+def canonical_actor(sent: Any, names: set[str], team: bool) -> str:
+    """The sentence with the nominee written as one neutral name.
+
+    The standard credits the nominee's own actions: in an individual nomination the nominee is
+    named or is 'she'/'he'; in a team nomination the team acts as 'we', 'they', 'the team' or by
+    its name. Writing all of these the same way lets the models learn attribution from both
+    kinds of nomination, and stops a plain 'we' from reading as weaker than a name.
+    """
+    out: list[str] = []
+    toks = list(sent)
+    i = 0
+    changed = False
+    while i < len(toks):
+        t = toks[i]
+        low = t.lower_
+        repl = None
+        span = 1
+        if names and low in names and t.is_title:
+            repl = ACTOR
+            while i + span < len(toks) and toks[i + span].lower_ in names and toks[i + span].is_title:
+                span += 1
+            if team and i + span < len(toks) and toks[i + span].lower_ == "team":
+                span += 1
+        elif (not team and low in ("she", "he")) or (team and low in _TEAM_SUBJECTS):
+            repl = ACTOR
+        elif team:
+            for phrase in _TEAM_PHRASES:
+                if tuple(x.lower_ for x in toks[i : i + len(phrase)]) == phrase:
+                    repl, span = ACTOR, len(phrase)
+                    break
+        if repl is None:
+            out.append(t.text_with_ws)
+            i += 1
+            continue
+        changed = True
+        out.append(repl + toks[i + span - 1].whitespace_)
+        i += span
+    return clean_sentence("".join(out)) if changed else clean_sentence(sent.text)
+
+
+def sentences_of(doc: Any, qid: str) -> Iterable[SentenceInfo]:
     index = 0
-    for sent in doc.sents:  # type: ignore[attr-defined]
+    names = set(doc._.analyser_names or ())
+    team = bool(doc._.analyser_team)
+    for sent in doc.sents:
         text = clean_sentence(sent.text)
         if not any(ch.isalnum() for ch in text):
             continue
@@ -162,5 +223,6 @@ def sentences_of(doc: object, qid: str) -> Iterable[SentenceInfo]:
             signals=list(sent._.signals),
             cues={k: list(v) for k, v in sent._.cues.items()},
             n_words=sum(1 for t in sent if t.is_alpha or t.like_num),
+            model_text=canonical_actor(sent, names, team),
         )
         index += 1

@@ -13,6 +13,7 @@ METRICS = (
     ("spearman_totals", "Spearman totals"),
     ("evidence_precision", "evidence precision"),
     ("misplaced_recall", "misplaced recall"),
+    ("misplaced_precision", "misplaced precision"),
 )
 
 

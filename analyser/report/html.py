@@ -16,24 +16,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from analyser.records import LEVEL_NAMES, Report
 from analyser.report.escape import clean_control
-from analyser.report.markdown import AID_NOTICE
+from analyser.report.markdown import AID_NOTICE, FLAG_NAMES
 
 TEMPLATES = Path(__file__).parent / "templates"
 _QUOTE_CHARS = ('"', "'", "\u201c", "\u2018", "\u00ab")
 METER = {0: "○○○", 1: "●○○", 2: "●●○", 3: "●●●"}
-FLAG_NAMES = {
-    "placeholder_answer": "Placeholder answer",
-    "empty_answer": "Empty answer",
-    "repeated_answer": "Repeated text",
-    "over_word_limit": "Over the word limit",
-    "team_credit": "Team credit without the nominee's own part",
-    "low_specificity": "Very low specificity",
-    "mostly_praise": "Mostly general praise",
-    "no_headings": "No question headings",
-    "tracked_changes": "Tracked changes",
-    "not_english": "Not in English",
-    "copied_answer": "Answer copied from another nomination",
-}
 
 CSS = """
 :root { --ink: #1b1b1b; --muted: #4a4a4a; --line: #b1b4b6; --accent: #005eb8; --bg-soft: #f3f2f1; }

@@ -12,6 +12,20 @@ AID_NOTICE = (
     "that bear on each sub-criterion; the judgement is yours."
 )
 
+FLAG_NAMES = {
+    "placeholder_answer": "Placeholder answer",
+    "empty_answer": "Empty answer",
+    "repeated_answer": "Repeated text",
+    "over_word_limit": "Over the word limit",
+    "team_credit": "Team credit without the nominee's own part",
+    "low_specificity": "Very low specificity",
+    "mostly_praise": "Mostly general praise",
+    "no_headings": "No question headings",
+    "tracked_changes": "Tracked changes",
+    "not_english": "Not in English",
+    "copied_answer": "Answer copied from another nomination",
+}
+
 LEVEL_MARK = {0: "○ none", 1: "◔ asserted", 2: "◑ described", 3: "● demonstrated"}
 
 
@@ -55,7 +69,7 @@ def render_markdown(report: Report) -> str:
         out.append("")
         for f in report.flags:
             q = f" ({f.question})" if f.question else ""
-            out.append(f"- **{md(f.code)}**{q}: {md(f.message)}")
+            out.append(f"- **{md(FLAG_NAMES.get(f.code, f.code))}**{q}: {md(f.message)}")
         out.append("")
     out.append("## Evidence by sub-criterion")
     out.append("")

@@ -161,14 +161,22 @@ def _host_of(header: str) -> str:
 
 
 def _cross_site(request: Request, host: str) -> bool:
-    if request.headers.get("sec-fetch-site") in ("cross-site",):
-        return True
-    origin = request.headers.get("origin")
-    if origin and origin != "null":
-        from urllib.parse import urlsplit
+    """True for a request a browser sent from another site (a form on an attacker's page).
 
-        return (urlsplit(origin).hostname or "") not in (host.strip("[]"), "localhost", "127.0.0.1", "testserver")
-    return origin == "null"
+    Browsers say where a request comes from in Sec-Fetch-Site; older ones only in Origin. A
+    request with neither is not from a browser page (curl, scripts) and is allowed.
+    """
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return site not in ("same-origin", "none")
+    origin = request.headers.get("origin")
+    if origin is None:
+        return False
+    if origin == "null":
+        return True
+    from urllib.parse import urlsplit
+
+    return (urlsplit(origin).hostname or "") not in (host.strip("[]"), "localhost", "127.0.0.1", "testserver")
 
 
 def _secure(response: Response) -> Response:
@@ -176,7 +184,8 @@ def _secure(response: Response) -> Response:
     response.headers["Pragma"] = "no-cache"
     response.headers["Content-Security-Policy"] = CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on our own forms.
+    response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
     response.headers["Cross-Origin-Resource-Policy"] = "same-origin"

@@ -41,7 +41,8 @@ browser:
 
 train: $(STAMP)
 	$(BIN)/analyser corpus build
-	$(BIN)/analyser train --corpus corpora/train.jsonl --out models/inclusive-leader-v1 --heldout corpora/heldout.jsonl
+	$(BIN)/analyser train --corpus corpora/train.jsonl --out models/inclusive-leader-v1 \
+	  --heldout corpora/heldout.jsonl --twins corpora/heldout-twins.jsonl
 
 evaluate: $(STAMP)
 	$(BIN)/analyser evaluate corpora/heldout.jsonl

@@ -50,6 +50,16 @@ class Scored:
     level_probs: np.ndarray  # (k, 4)
 
 
+def decide_level(probs: np.ndarray) -> int:
+    """The level from its probabilities: the expected level, rounded.
+
+    On held-out data this agrees better with judges than the most probable level (quadratic
+    kappa, coverage and gap F1, Spearman of totals) and flips less between twins written in
+    different styles, because it moves smoothly as the evidence strengthens.
+    """
+    return int(np.clip(np.rint(float(probs @ np.arange(len(probs)))), 0, len(probs) - 1))
+
+
 def sentence_strength(cum: np.ndarray) -> np.ndarray:
     """Most probable strength 1..3 of sentences as evidence, from P(>=2), P(>=3)."""
     p1 = 1 - cum[..., 0]
@@ -198,19 +208,31 @@ class Analyser:
         from analyser.features import sentence_matrix
         from analyser.nlp import is_team
 
+        if not nominations:
+            return []
         model = self.model
         crit_ids = self.framework.criterion_ids
-        out: list[Scored] = []
-        offset = 0
-        for nom, sents in zip(nominations, sentence_lists, strict=True):
-            emb = vectors[offset : offset + len(sents)]
-            offset += len(sents)
-            X = sentence_matrix(emb, sents, is_team(nom))
-            sim = None if self.trained_for_framework else self._similarity(emb)
-            sc = model.sentence_scores(X, [s.model_text for s in sents], [s.question for s in sents], crit_ids, sim)
-            probs = model.level_probabilities(sc.relevance, sc.cumulative, crit_ids, trained=sim is None)
-            out.append(Scored(sents, sc.relevance, sc.content, sc.cumulative, probs))
-        return out
+        trained = self.trained_for_framework
+        # Features per nomination (neighbours stay within a nomination), then every head runs once
+        # over all sentences of the batch: one call per head instead of one per nomination.
+        bounds = np.cumsum([0, *(len(s) for s in sentence_lists)])
+        X = np.vstack(
+            [
+                sentence_matrix(vectors[bounds[k] : bounds[k + 1]], sents, is_team(nom))
+                for k, (nom, sents) in enumerate(zip(nominations, sentence_lists, strict=True))
+            ]
+        )
+        flat = [s for sents in sentence_lists for s in sents]
+        sim = None if trained else self._similarity(vectors)
+        sc = model.sentence_scores(X, [s.model_text for s in flat], [s.question for s in flat], crit_ids, sim)
+        parts = [slice(bounds[k], bounds[k + 1]) for k in range(len(sentence_lists))]
+        probs = model.level_probabilities_many(
+            [(sc.relevance[p], sc.cumulative[p]) for p in parts], crit_ids, trained=trained
+        )
+        return [
+            Scored(sents, sc.relevance[p], sc.content[p], sc.cumulative[p], pr)
+            for sents, p, pr in zip(sentence_lists, parts, probs, strict=True)
+        ]
 
     def _similarity(self, emb: np.ndarray) -> np.ndarray:
         if self._exemplar_vectors is None:
@@ -235,7 +257,7 @@ class Analyser:
         criteria: dict[str, CriterionResult] = {}
         cited_sentences: list[SentenceInfo] = []
         for j, crit in enumerate(fw.criteria):
-            strength = int(np.argmax(probs[j])) if lang == "en" else 0
+            strength = decide_level(probs[j]) if lang == "en" else 0
             evidence: list[Evidence] = []
             if strength > 0 and len(sents):
                 order = np.argsort(-(rel[:, j] * (1 + cum[:, j, 0] + cum[:, j, 1])), kind="stable")
@@ -270,7 +292,10 @@ class Analyser:
                 for j, crit in enumerate(fw.criteria):
                     score = float(scored.content[i, j])
                     if crit.question != s.question and score >= th.misplaced and criteria[crit.id].strength > 0:
-                        misplaced.append(Misplaced(s.text, s.question, crit.id, score))
+                        # Confident when both the sentence alone and the sentence where it stands
+                        # point to the other question (held-out precision about a half).
+                        sure = score >= th.misplaced_confident and rel[i, j] >= th.misplaced_confident
+                        misplaced.append(Misplaced(s.text, s.question, crit.id, score, bool(sure)))
         limits = self.word_limits()
         flags = nomination_flags(nomination, fw, sents, limits, team, cited_sentences)
         if lang != "en":
@@ -283,9 +308,8 @@ class Analyser:
                     "so no evidence levels were given: please read it yourself or ask for a translation.",
                 ),
             )
-        name = _display_name(nomination, team)
         gaps = [
-            Gap(c.id, criteria[c.id].strength, _gap_message(c, criteria[c.id].strength, name))
+            Gap(c.id, criteria[c.id].strength, _gap_message(c, criteria[c.id].strength))
             for c in fw.criteria
             if criteria[c.id].strength <= 1 and lang == "en"
         ]
@@ -343,22 +367,7 @@ def _display_signals(signals: Sequence[str], team: bool) -> list[str]:
     return out
 
 
-def _display_name(nomination: Nomination, team: bool) -> str:
-    nominee = nomination.nominee.strip()
-    if not nominee:
-        return "the team" if team else "the nominee"
-    if team:
-        return nominee
-    first = nominee.split()[0]
-    if (
-        first.lower().rstrip(".") in ("dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "sister")
-        and len(nominee.split()) > 1
-    ):
-        return nominee
-    return first
-
-
-def _gap_message(crit: Any, strength: int, name: str) -> str:
+def _gap_message(crit: Any, strength: int) -> str:
     if strength == 0:
         return f"No evidence found for {crit.id} ({crit.name})."
     return f"{crit.id} ({crit.name}) is claimed but not shown by a concrete example."
@@ -383,8 +392,8 @@ def summarise(report: Report) -> str:
     tail = []
     if by_level[0] and parts:
         tail.append(f"No evidence for {', '.join(by_level[0])}.")
-    if report.misplaced:
-        k = len({m.sentence for m in report.misplaced})
+    if report.shown_misplaced:
+        k = len({m.sentence for m in report.shown_misplaced})
         if k == 1:
             tail.append("1 sentence evidences a question other than the one it was written under.")
         else:

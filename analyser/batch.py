@@ -96,6 +96,10 @@ def run_batch(
     res.errors = [i for i in items if isinstance(i, RowError)]
     res.read = len(items)
     cache = ResultCache(out / CACHE_NAME) if use_cache else None
+    # Sentence vectors live in the disk cache; in memory only the current chunks' are kept, so
+    # memory stays flat however large the round.
+    previous_limit = analyser.encoder.cache_limit
+    analyser.encoder.cache_limit = 20_000
     try:
         if cache is not None:
             analyser.encoder.store = cache
@@ -153,6 +157,7 @@ def run_batch(
             render_dashboard(res.reports, [names[k] for k, _ in finished], groups, res.errors, res.summary_line()),
         )
     finally:
+        analyser.encoder.cache_limit = previous_limit
         if cache is not None:
             analyser.encoder.store = None
             cache.close()
@@ -339,7 +344,7 @@ def round_rows(reports: Sequence[Report], names: Sequence[str], groups: dict[str
                 "asserted": sum(v == 1 for v in levels.values()),
                 "gaps": len(r.gaps),
                 "gap_criteria": " ".join(g.criterion for g in r.gaps),
-                "misplaced": len(r.misplaced),
+                "misplaced": len(r.shown_misplaced),
                 "flags": " ".join(sorted({f.code for f in r.flags})),
             }
         )

@@ -13,7 +13,11 @@ import numpy as np
 from analyser.nlp import SentenceInfo
 from analyser.nlp.components import SIGNALS
 
-_IDX = {s: i for i, s in enumerate(SIGNALS)}
+# Signals the models read. Left out, because they follow how a nomination is written rather than
+# what it shows: "claim" (EDI vocabulary, which jargon adds and plain words avoid) and sentence
+# length (plain writing splits sentences, formal writing joins them). See the fairness evaluation.
+MODEL_SIGNALS = tuple(s for s in SIGNALS if s != "claim")
+_IDX = {s: i for i, s in enumerate(MODEL_SIGNALS)}
 # Signals derived from the basic ones and the nomination's kind (individual or team).
 DERIVED = (
     "credited",  # the nominee (or, in a team nomination, the team or "we") acts
@@ -22,14 +26,12 @@ DERIVED = (
     "prev_credited",
     "next_result",
     "team_nomination",
-    "long",
-    "short",
 )
-N_SIGNAL_FEATURES = len(SIGNALS) * 3 + len(DERIVED)
+N_SIGNAL_FEATURES = len(MODEL_SIGNALS) * 3 + len(DERIVED)
 
 
 def signal_vector(signals: Sequence[str]) -> np.ndarray:
-    v = np.zeros(len(SIGNALS), dtype=np.float32)
+    v = np.zeros(len(MODEL_SIGNALS), dtype=np.float32)
     for s in signals:
         i = _IDX.get(s)
         if i is not None:
@@ -50,7 +52,7 @@ def signal_features(sentences: Sequence[SentenceInfo], team: bool) -> np.ndarray
     n = len(sentences)
     out = np.zeros((n, N_SIGNAL_FEATURES), dtype=np.float32)
     sets = [set(s.signals) for s in sentences]
-    k = len(SIGNALS)
+    k = len(MODEL_SIGNALS)
     for i, s in enumerate(sentences):
         same_prev = i > 0 and sentences[i - 1].question == s.question
         same_next = i + 1 < n and sentences[i + 1].question == s.question
@@ -69,8 +71,6 @@ def signal_features(sentences: Sequence[SentenceInfo], team: bool) -> np.ndarray
             same_prev and _credited(sets[i - 1], team),
             same_next and _result(sets[i + 1]),
             team,
-            s.n_words >= 30,
-            s.n_words <= 6,
         ]
         out[i, 3 * k :] = np.asarray(d, dtype=np.float32)
     return out

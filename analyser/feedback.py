@@ -151,7 +151,7 @@ def build_feedback(report: Report, framework: Framework) -> Feedback:
     titles = {q.id: q.title for q in framework.questions}
     moves: list[Move] = []
     seen: set[str] = set()
-    for m in sorted(report.misplaced, key=lambda m: -m.score):
+    for m in sorted(report.shown_misplaced, key=lambda m: -m.score):
         if m.sentence in seen:
             continue
         seen.add(m.sentence)

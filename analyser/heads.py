@@ -135,6 +135,35 @@ class OrdinalClassifier(ClassifierMixin, BaseEstimator):
         cum = np.column_stack(cols)
         return np.minimum.accumulate(cum, axis=1)
 
+    def cumulative_proba_onehot(self, X: Any, columns: list[int | None]) -> np.ndarray:
+        """(len(columns), n, K): cumulative_proba of X with a 1 set in each given column in turn.
+
+        X has zeros in those columns. For plain logistic models the one-hot only shifts the
+        decision value, so the product with X is computed once for all columns (the batch path
+        scores nine sub-criteria for the cost of one).
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, accept_sparse=["csr", "csc"])
+        if not all(isinstance(m, (float, LogisticRegression)) for m in self.models_):
+            return np.stack([self._cumulative_with(X, c) for c in columns])
+        out = np.zeros((len(columns), X.shape[0], len(self.models_)))
+        for k, m in enumerate(self.models_):
+            if isinstance(m, float):
+                out[:, :, k] = m
+                continue
+            base = np.asarray(X @ m.coef_[0]).ravel() + m.intercept_[0]
+            for i, c in enumerate(columns):
+                z = base + (m.coef_[0][c] if c is not None else 0.0)
+                out[i, :, k] = 1.0 / (1.0 + np.exp(-z))
+        return np.minimum.accumulate(out, axis=2)
+
+    def _cumulative_with(self, X: Any, column: int | None) -> np.ndarray:
+        if column is None:
+            return self.cumulative_proba(X)
+        X = X.tolil(copy=True) if hasattr(X, "tolil") else np.array(X, copy=True)
+        X[:, column] = 1.0
+        return self.cumulative_proba(X.tocsr() if hasattr(X, "tocsr") else X)
+
     def predict_proba(self, X: Any) -> np.ndarray:
         cum = self.cumulative_proba(X)
         n = cum.shape[0]

@@ -34,17 +34,22 @@ MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 DEFAULT_MODEL_NAME = "inclusive-leader-v1"
 ARTEFACT_FORMAT = "analyser.model/1"
 N_AGG = 11
-LEXICAL_STRENGTH_WEIGHT = 2.0
 
 
 @dataclass
 class Thresholds:
     cite: float = 0.5  # relevance at which a sentence is cited as evidence
-    misplaced: float = 0.6  # relevance at which evidence under another question is reported
+    misplaced: float = 0.6  # content relevance at which evidence under another question is reported
+    misplaced_confident: float = 0.5  # and at which it is shown to people
     max_cited: int = 6
 
     def to_dict(self) -> dict[str, float]:
-        return {"cite": self.cite, "misplaced": self.misplaced, "max_cited": self.max_cited}
+        return {
+            "cite": self.cite,
+            "misplaced": self.misplaced,
+            "misplaced_confident": self.misplaced_confident,
+            "max_cited": self.max_cited,
+        }
 
 
 @dataclass
@@ -75,6 +80,8 @@ class EvidenceModel:
     relevance_mode: str = "content"  # content | placed | blend
     # Share of the wording (tf-idf) head in relevance; the rest is the meaning (embedding) head.
     lexical_weight: float = 0.5
+    # Scale of the word features in the strength model (0 = meaning and signals only).
+    strength_lexical_weight: float = 2.0
 
     # ----- prediction -------------------------------------------------------------------------
     def lexical_features(self, texts: list[str]) -> Any:
@@ -95,7 +102,9 @@ class EvidenceModel:
         onehot = np.zeros((X.shape[0], len(self.criteria)), dtype=np.float32)
         if col is not None:
             onehot[:, col] = 1.0
-        return hstack([csr_matrix(np.hstack([X, onehot])), W * LEXICAL_STRENGTH_WEIGHT]).tocsr()
+        if self.strength_lexical_weight == 0:
+            return csr_matrix(np.hstack([X, onehot]))
+        return hstack([csr_matrix(np.hstack([X, onehot])), W * self.strength_lexical_weight]).tocsr()
 
     def content_relevance(self, X: np.ndarray, W: Any) -> np.ndarray:
         """(n, k) P(sentence evidences each trained sub-criterion) from content alone."""
@@ -158,14 +167,14 @@ class EvidenceModel:
             for j, _c in enumerate(criteria):
                 if not known[j]:
                     rel[:, j] = content[:, j] = self.similarity.predict_proba(similarity[:, j : j + 1])[:, 1]
-        for j, c in enumerate(criteria):
-            rows = np.flatnonzero(np.maximum(rel[:, j], content[:, j]) >= 0.02)
-            if rows.size == 0:
-                continue
-            col = self.criteria.index(c) if known[j] else None
-            cp = self.strength.cumulative_proba(self.strength_inputs(X[rows], Wd[rows], col))
-            # Strength classes are 1, 2, 3: cumulative columns are P(>1) and P(>2).
-            cum[rows, j, : cp.shape[1]] = cp
+        # Strength for every sentence and sub-criterion at once: the sub-criterion enters the
+        # strength model only as a one-hot, so the sentence features are multiplied once.
+        base = self.strength_inputs(X, Wd, None)
+        offset = X.shape[1]
+        cols = [offset + self.criteria.index(c) if known[j] else None for j, c in enumerate(criteria)]
+        cp = self.strength.cumulative_proba_onehot(base, cols)  # (k, n, K)
+        # Strength classes are 1, 2, 3: cumulative columns are P(>1) and P(>2).
+        cum[:, :, : cp.shape[2]] = np.transpose(cp, (1, 0, 2))
         return SentenceScores(rel, content, cum)
 
     @staticmethod
@@ -210,12 +219,23 @@ class EvidenceModel:
         self, rel: np.ndarray, cum: np.ndarray, criteria: list[str], trained: bool = True
     ) -> np.ndarray:
         """(k, 4) probability of each level 0..3 per sub-criterion."""
-        agg = self.aggregate_features(rel, cum)
-        p = self.aggregator.predict_proba(self.aggregator_inputs(agg, criteria, trained))
-        out = np.zeros((len(criteria), 4))
+        return self.level_probabilities_many([(rel, cum)], criteria, trained)[0]
+
+    def level_probabilities_many(
+        self, scores: list[tuple[np.ndarray, np.ndarray]], criteria: list[str], trained: bool = True
+    ) -> list[np.ndarray]:
+        """level_probabilities for many nominations, with one call to the aggregator."""
+        k = len(criteria)
+        if not scores:
+            return []
+        inputs = np.vstack(
+            [self.aggregator_inputs(self.aggregate_features(r, c), criteria, trained) for r, c in scores]
+        )
+        p = self.aggregator.predict_proba(inputs)
+        out = np.zeros((len(scores) * k, 4))
         for i, cls in enumerate(self.aggregator.classes_):
             out[:, int(cls)] = p[:, i]
-        return out
+        return [out[j * k : (j + 1) * k] for j in range(len(scores))]
 
     # ----- artefact I/O -----------------------------------------------------------------------
     def save(self, folder: str | Path) -> Path:
@@ -243,6 +263,8 @@ class EvidenceModel:
         meta["thresholds"] = self.thresholds.to_dict()
         meta["questions"] = self.questions
         meta["relevance_mode"] = self.relevance_mode
+        meta["lexical_weight"] = self.lexical_weight
+        meta["strength_lexical_weight"] = self.strength_lexical_weight
         (folder / "meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         return folder
 
@@ -272,12 +294,15 @@ class EvidenceModel:
             placed_lexical=heads.get("placed_lexical"),
             questions=list(meta.get("questions", [])),
             relevance_mode=str(meta.get("relevance_mode", "content")),
+            lexical_weight=float(meta.get("lexical_weight", 0.5)),
+            strength_lexical_weight=float(meta.get("strength_lexical_weight", 2.0)),
             strength=heads["strength"],
             aggregator=heads["aggregator"],
             similarity=heads["similarity"],
             thresholds=Thresholds(
                 cite=float(t.get("cite", 0.5)),
                 misplaced=float(t.get("misplaced", 0.6)),
+                misplaced_confident=float(t.get("misplaced_confident", 0.5)),
                 max_cited=int(t.get("max_cited", 6)),
             ),
             meta=meta,

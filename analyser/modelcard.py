@@ -79,12 +79,17 @@ def model_card(meta: dict[str, Any], res: dict[str, Any], fair: dict[str, Any] |
         f"- Sentence encoder: `{m['embedding_model']}` (`{m['embedding_model_id']}`), frozen, float32 at training; "
         "bfloat16 at inference where the CPU supports it.",
         f"- spaCy pipeline: `{m['spacy_model']}` (sentence recogniser only) plus rule-based signal components.",
-        "- Heads (scikit-learn): two calibrated logistic-regression relevance heads per sub-criterion "
-        "(one on the embeddings of a sentence and its neighbours plus signals, one on word and character "
-        "tf-idf), an ordinal strength model (levels 1-3 of a sentence as evidence) and an ordinal "
-        "aggregator that turns sentence scores into a level 0-3 per sub-criterion with its probability.",
-        f"- Citation threshold {m['thresholds']['cite']}, misplaced-evidence threshold {m['thresholds']['misplaced']} "
-        "(tuned on out-of-fold training scores).",
+        "- Heads (scikit-learn): calibrated logistic-regression relevance heads per sub-criterion (on the "
+        "embeddings of a sentence and its neighbours plus signals, and on word and character tf-idf; each "
+        "once from content alone and once knowing the question the sentence is under, blended), an "
+        "ordinal strength model (levels 1-3 of a sentence as evidence) and an ordinal aggregator that "
+        "turns sentence scores into probabilities of levels 0-3 per sub-criterion; the level reported "
+        "is the expected level, rounded.",
+        f"- Citation threshold {m['thresholds']['cite']} (tuned on out-of-fold scores so that about 80% of cited "
+        f"sentences are gold evidence). Misplaced evidence: every candidate with a content score of at least "
+        f"{m['thresholds']['misplaced']} is in the JSON report (tuned for recall); the judge's summary and the "
+        f"nominator's feedback show only those at {m['thresholds'].get('misplaced_confident', 0.5)} or more, "
+        "where about half are right.",
         "",
         "## Training",
         "",

@@ -79,6 +79,9 @@ class Misplaced:
     written_under: str
     evidences: str
     score: float = 0.0
+    # Shown to people (judge's summary, feedback) only when confident; all are in the JSON, so
+    # that a reviewer or a tool can see every candidate.
+    confident: bool = True
 
 
 @dataclass
@@ -110,6 +113,11 @@ class Report:
     blind: bool = False
     # Question id -> the question's short title, for documents that group by question.
     questions: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def shown_misplaced(self) -> list[Misplaced]:
+        """The misplaced evidence worth a person's attention (see Misplaced.confident)."""
+        return [m for m in self.misplaced if m.confident]
 
     @property
     def total(self) -> int:

@@ -121,6 +121,7 @@ def fit_sentence_heads(
         similarity=None,
         questions=list(question_ids),
         relevance_mode=params["relevance_mode"],
+        strength_lexical_weight=params["strength_lexical_weight"],
     )
     if params["relevance_mode"] != "content":
         Q = model.question_onehot(questions)
@@ -142,6 +143,7 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "aggregator_C": 1.0,
     "relevance_mode": "blend",
     "misplaced_recall": 0.65,
+    "strength_lexical_weight": 2.0,
     "folds": 5,
     "seed": 0,
     "n_jobs": None,

@@ -40,3 +40,25 @@ def test_relevance_head_is_multilabel_and_calibrated_enough():
     for j in range(2):
         # Predicted probabilities track observed frequencies within 10 points on average.
         assert abs(P[:, j].mean() - Y[:, j].mean()) < 0.1
+
+
+def test_onehot_shortcut_equals_explicit_one_hot():
+    """The batch path (one product, a shift per sub-criterion) gives the same numbers as
+    building each one-hot input explicitly."""
+    from scipy.sparse import csr_matrix
+
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(200, 6))
+    X[:, 3:] = 0.0
+    cols = rng.integers(3, 6, size=200)
+    X[np.arange(200), cols] = 1.0
+    y = np.digitize(X[:, 0] + 0.5 * (cols - 4) + 0.3 * rng.normal(size=200), [-0.5, 0.5]) + 1
+    m = OrdinalClassifier().fit(csr_matrix(X), y)
+    base = X.copy()
+    base[:, 3:] = 0.0
+    fast = m.cumulative_proba_onehot(csr_matrix(base), [3, 4, 5, None])
+    for i, c in enumerate([3, 4, 5]):
+        explicit = base.copy()
+        explicit[:, c] = 1.0
+        assert np.allclose(fast[i], m.cumulative_proba(csr_matrix(explicit)))
+    assert np.allclose(fast[3], m.cumulative_proba(csr_matrix(base)))

@@ -20,10 +20,11 @@ from analyser.cli.common import (
     WordLimitOpt,
     fail,
     make_analyser,
+    read_inputs,
     read_options,
     write_text,
 )
-from analyser.errors import EXIT_INPUT, EXIT_PARTIAL, EXIT_USAGE
+from analyser.errors import EXIT_PARTIAL, EXIT_USAGE
 
 HELP = """Analyse nominations: rate each sub-criterion 0-3 and cite the sentences behind it.
 
@@ -60,17 +61,8 @@ def analyse(
     spacy_model: SpacyOpt = None,
     precision: PrecisionOpt = Precision.auto,
 ) -> None:
-    from analyser.readers import RowError, read_nominations
-    from analyser.records import Nomination
 
-    opts = read_options(framework, columns, encoding)
-    items = list(read_nominations(input, opts))
-    noms = [i for i in items if isinstance(i, Nomination)]
-    errors = [i for i in items if isinstance(i, RowError)]
-    for e in errors:
-        typer.echo(f"analyser: skipped: {e}", err=True)
-    if not noms:
-        raise fail(f"{input}: no nomination could be read", EXIT_INPUT)
+    noms, errors = read_inputs(input, read_options(framework, columns, encoding))
     single = len(noms) == 1 and input.suffix.lower() in (".txt", ".md", ".markdown", ".json", ".docx")
     if format is Format.html and not single and output is None:
         raise fail("HTML for many nominations needs --output FOLDER (or use `analyser batch`)", EXIT_USAGE)

@@ -17,7 +17,8 @@ from analyser.fileio import atomic_write
 
 if TYPE_CHECKING:
     from analyser.analyse import Analyser
-    from analyser.readers import ReadOptions
+    from analyser.readers import ReadOptions, RowError
+    from analyser.records import Nomination
 
 
 @dataclass
@@ -130,6 +131,22 @@ def read_options(framework: str, columns: str | None = None, encoding: str | Non
         limits=Limits.from_env(),
         encoding=encoding,
     )
+
+
+def read_inputs(input: Path, options: ReadOptions) -> tuple[list[Nomination], list[RowError]]:
+    """Every nomination in INPUT; unreadable rows are reported on stderr, and none at all fails."""
+    from analyser.errors import EXIT_INPUT
+    from analyser.readers import RowError, read_nominations
+    from analyser.records import Nomination
+
+    items = list(read_nominations(input, options))
+    noms = [i for i in items if isinstance(i, Nomination)]
+    errors = [i for i in items if isinstance(i, RowError)]
+    for e in errors:
+        typer.echo(f"analyser: skipped: {e}", err=True)
+    if not noms:
+        raise fail(f"{input}: no nomination could be read", EXIT_INPUT)
+    return noms, errors
 
 
 def make_analyser(

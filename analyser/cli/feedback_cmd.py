@@ -20,12 +20,12 @@ from analyser.cli.common import (
     PrecisionOpt,
     SpacyOpt,
     WordLimitOpt,
-    fail,
     make_analyser,
+    read_inputs,
     read_options,
     write_text,
 )
-from analyser.errors import EXIT_INPUT, EXIT_PARTIAL
+from analyser.errors import EXIT_PARTIAL
 
 HELP = """Gap feedback before you submit: for each sub-criterion, what the judges look for and a
 question that prompts the missing detail; evidence written under the wrong question and where to
@@ -57,18 +57,9 @@ def feedback(
     precision: PrecisionOpt = Precision.auto,
 ) -> None:
     from analyser.feedback import build_feedback
-    from analyser.readers import RowError, read_nominations
-    from analyser.records import Nomination
     from analyser.report.feedback import render_feedback_html, render_feedback_markdown, render_feedback_terminal
 
-    opts = read_options(framework, columns, encoding)
-    items = list(read_nominations(input, opts))
-    noms = [i for i in items if isinstance(i, Nomination)]
-    errors = [i for i in items if isinstance(i, RowError)]
-    for e in errors:
-        typer.echo(f"analyser: skipped: {e}", err=True)
-    if not noms:
-        raise fail(f"{input}: no nomination could be read", EXIT_INPUT)
+    noms, errors = read_inputs(input, read_options(framework, columns, encoding))
     analyser = make_analyser(framework, model, encoder, spacy_model, precision, word_limit)
     fbs = [build_feedback(r, analyser.framework) for r in analyser.analyse_many(noms)]
     if format is FeedbackFormat.json:

@@ -32,6 +32,9 @@ def train(
         Path | None,
         typer.Option("--heldout", help="Held-out file to score into meta.json and the model card."),
     ] = None,
+    twins: Annotated[
+        Path | None, typer.Option("--twins", help="Held-out style twins for the card's fairness section.")
+    ] = None,
     framework: FrameworkOpt = "inclusive-leader",
     encoder: EncoderOpt = None,
     spacy_model: SpacyOpt = None,
@@ -54,7 +57,9 @@ def train(
     if heldout is not None:
         from analyser.modelcard import score_and_document
 
-        score_and_document(out, heldout, framework=framework, encoder=encoder, spacy_model=spacy_model)
+        score_and_document(
+            out, heldout, framework=framework, encoder=encoder, spacy_model=spacy_model, fairness_file=twins
+        )
     typer.echo(
         f"model written to {out} ({model.meta['n_train_nominations']} nominations, "
         f"{model.meta['n_train_sentences']} sentences, {model.meta['training_seconds']} s)"

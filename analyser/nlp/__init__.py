@@ -145,7 +145,10 @@ def process_nominations(
         for qid, answer in nom.answers.items():
             if not answer.strip():
                 continue
-            doc = nlp.make_doc(answer)
+            norm = sentence_case(answer, names)
+            doc = nlp.make_doc(norm)
+            if norm is not answer:
+                doc.user_data["analyser_original"] = answer
             doc._.analyser_names = names
             doc._.analyser_team = team
             docs.append(doc)
@@ -153,6 +156,29 @@ def process_nominations(
     out: list[list[SentenceInfo]] = [[] for _ in nominations]
     for (k, qid), doc in zip(owners, nlp.pipe(docs, batch_size=batch_size), strict=True):
         out[k].extend(sentences_of(doc, qid))
+    return out
+
+
+_SENT_START = re.compile(r"(^|[.!?]\s+|\n\s*(?:[-*\u2022]\s*)?)([a-z])")
+
+
+def sentence_case(text: str, names: Sequence[str] = ()) -> str:
+    """An answer typed in capitals, in ordinary sentence case, for analysis only.
+
+    Text in capitals segments and tags badly ("SHE SET UP THE CLINIC."), and the same evidence
+    must get the same level however it is typed. The result has the same length, so sentences
+    can still be quoted from the original. Other text is returned as it is (the same object).
+    """
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) < 20 or sum(c.isupper() for c in letters) / len(letters) < 0.6:
+        return text
+    low = text.lower()
+    if len(low) != len(text):
+        return text
+    out = _SENT_START.sub(lambda m: m.group(1) + m.group(2).upper(), low)
+    out = re.sub(r"\bi\b", "I", out)
+    for name in names:
+        out = re.sub(rf"\b{re.escape(name)}\b", name.capitalize(), out)
     return out
 
 
@@ -212,8 +238,11 @@ def sentences_of(doc: Any, qid: str) -> Iterable[SentenceInfo]:
     index = 0
     names = set(doc._.analyser_names or ())
     team = bool(doc._.analyser_team)
+    original = doc.user_data.get("analyser_original")
     for sent in doc.sents:
-        text = clean_sentence(sent.text)
+        # Quote what was written, even when the analysis read a re-cased copy.
+        raw = original[sent.start_char : sent.end_char] if original is not None else sent.text
+        text = clean_sentence(raw)
         if not any(ch.isalnum() for ch in text):
             continue
         yield SentenceInfo(

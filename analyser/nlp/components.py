@@ -191,7 +191,34 @@ def _sentence_index(doc: Doc) -> list[Span]:
     return out
 
 
-_YEAR = re.compile(r"^(19[5-9]\d|20[0-4]\d)$")
+# Years, decades ("1990s"), years in ranges ("2023/24") and clock times are dates, not results.
+_YEAR = re.compile(r"^(?:19[5-9]\d|20[0-4]\d)(?:s|/\d{2})?$|^'?\d0s$|^\d{1,2}(?::\d{2})?(?:am|pm)$", re.I)
+_MONTHS = {
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+}
 _FROM_TO = re.compile(
     r"\bfrom\s+(?:about\s+|around\s+|just\s+)?[£$]?\d[\d,.]*\s*(?:%|per\s*cent|percent)?[^.;]{0,40}?\bto\s+(?:about\s+|around\s+|over\s+)?[£$]?\d",
     re.I,
@@ -243,7 +270,9 @@ class FigureMarker:
                 if tok.like_num or tok.text in ("%", "£") or tok.text.endswith("%"):
                     if _YEAR.match(tok.text):
                         continue
-                    if tok.i > 0 and doc[tok.i - 1].lower_ in _NOT_FIGURE_BEFORE:
+                    if tok.i > 0 and doc[tok.i - 1].lower_ in _NOT_FIGURE_BEFORE | _MONTHS:
+                        continue
+                    if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in _MONTHS | {"am", "pm", "a.m.", "p.m."}:
                         continue
                     if tok.lower_ in ("one", "a") and not (tok.i + 1 < len(doc) and doc[tok.i + 1].like_num):
                         # "one of the nurses" is not a figure.

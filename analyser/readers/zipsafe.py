@@ -8,7 +8,9 @@ DTDs, no external fetches.
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +27,7 @@ def open_checked_zip(path: Path, limits: Limits, kind: str, content: bytes | Non
         raise LimitError(f"file is {len(content):,} bytes, over the limit of {limits.max_file_bytes:,}", path=path)
     try:
         zf = zipfile.ZipFile(io.BytesIO(content) if content is not None else path)
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, ValueError, EOFError, struct.error, NotImplementedError):
         raise InputError(f"not a valid {kind} file (not a zip container)", path=path) from None
     except OSError as exc:
         raise InputError(f"cannot read file ({exc.strerror})", path=path) from None
@@ -61,8 +63,11 @@ def read_part(zf: zipfile.ZipFile, name: str, limits: Limits, path: Path) -> byt
         info = zf.getinfo(name)
     except KeyError:
         raise InputError(f"is not a valid Office file (no {name})", path=path) from None
-    with zf.open(info) as fh:
-        data = fh.read(limits.max_uncompressed_bytes + 1)
+    try:
+        with zf.open(info) as fh:
+            data = fh.read(limits.max_uncompressed_bytes + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, ValueError, struct.error) as exc:
+        raise InputError(f"is a damaged Office file ({type(exc).__name__} reading {name})", path=path) from None
     if len(data) > limits.max_uncompressed_bytes:
         raise LimitError("a part inflates beyond the size limit", path=path)
     return data

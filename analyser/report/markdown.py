@@ -85,12 +85,12 @@ def render_markdown(report: Report) -> str:
             sig = f" — signals: {', '.join(md(s) for s in e.signals)}" if e.signals else ""
             out.append(f"- “{md(e.sentence)}”{moved}{sig}")
         out.append("")
-    if report.misplaced:
+    if report.shown_misplaced:
         out.append("## Evidence written under another question")
         out.append("")
         out.append("| Sentence | Written under | Evidences |")
         out.append("|---|---|---|")
-        for m in report.misplaced:
+        for m in report.shown_misplaced:
             out.append(f"| “{md(m.sentence)}” | {m.written_under} | {m.evidences} |")
         out.append("")
     if report.gaps:

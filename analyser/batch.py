@@ -17,7 +17,7 @@ import io
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,7 +87,14 @@ def run_batch(
     progress: Callable[[int], None] | None = None,
     start: Callable[[int, int], None] | None = None,
     use_cache: bool = True,
+    workers: int = 1,
 ) -> BatchResult:
+    """Analyse every nomination of INPUT into OUT_DIR (see the module docstring).
+
+    workers > 1 runs the analysis in that many processes with one thread each: on two cores
+    that embeds about a quarter faster than one process with two threads, and the reading,
+    scoring and writing then overlap with embedding.
+    """
     out = Path(out_dir)
     (out / "reports").mkdir(parents=True, exist_ok=True)
     res = BatchResult(out_dir=out)
@@ -125,9 +132,12 @@ def run_batch(
                 if not (out / "reports" / (names[k] + ".json")).exists():
                     _write_report(out, names[k], r)
         try:
-            for i in range(0, len(todo), CHUNK):
-                chunk = todo[i : i + CHUNK]
-                done = _analyse_chunk(analyser, [noms[k] for k in chunk], blind, res)
+            chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
+            if workers > 1 and len(chunks) > 1:
+                results = _parallel_chunks(analyser, noms, chunks, blind, res, workers)
+            else:
+                results = ((c, _analyse_chunk(analyser, [noms[k] for k in c], blind, res)) for c in chunks)
+            for chunk, done in results:
                 fresh = []
                 for k, rep in zip(chunk, done, strict=True):
                     if rep is None:
@@ -162,6 +172,93 @@ def run_batch(
             analyser.encoder.store = None
             cache.close()
     return res
+
+
+def analyser_config(analyser: Any) -> dict[str, Any]:
+    """What a worker process needs to build the same Analyser (paths and settings, no models)."""
+    from analyser.model import resolve_model_dir
+
+    return {
+        "framework": analyser.framework.path or analyser.framework.id,
+        "model_dir": str(resolve_model_dir(analyser.model_dir)),
+        "encoder": str(analyser.encoder.path),
+        "spacy_model": analyser.spacy_model,
+        "precision": analyser.encoder.precision,
+        "word_limit": analyser.word_limit,
+        "lexicon": str(analyser.lexicon) if analyser.lexicon else None,
+    }
+
+
+_WORKER: Any = None
+
+
+def _worker_init(config: dict[str, Any]) -> None:
+    import os
+
+    # One thread per process: two single-threaded encoders beat one two-threaded one here.
+    os.environ["ANALYSER_THREADS"] = "1"
+    os.environ["OMP_NUM_THREADS"] = "1"
+    import signal
+
+    # Ctrl-C is the parent's to handle; workers are stopped by it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from analyser.analyse import Analyser
+
+    global _WORKER
+    _WORKER = Analyser(**config)
+    _WORKER.warm_up()
+
+
+def _worker_analyse(noms: list[Nomination], blind: bool) -> list[dict[str, Any] | str]:
+    """Reports as dicts, or an error description per nomination that could not be analysed."""
+    out: list[dict[str, Any] | str] = []
+    try:
+        return [r.to_dict() for r in _WORKER.analyse_many(noms, blind=blind)]
+    except Exception:  # retried one by one, so that one bad nomination loses nothing else
+        for n in noms:
+            try:
+                out.append(_WORKER.analyse_many([n], blind=blind)[0].to_dict())
+            except Exception as exc:  # reported in errors.csv
+                out.append(f"analysis failed ({type(exc).__name__})")
+        return out
+
+
+def _parallel_chunks(
+    analyser: Any,
+    noms: list[Nomination],
+    chunks: list[list[int]],
+    blind: bool,
+    res: BatchResult,
+    workers: int,
+) -> Iterator[tuple[list[int], list[Report | None]]]:
+    import multiprocessing as mp
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+
+    ctx = mp.get_context("spawn")
+    pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init, initargs=(analyser_config(analyser),))
+    pending: dict[Future[list[dict[str, Any] | str]], list[int]] = {}
+    queue = list(chunks)
+    try:
+        while queue or pending:
+            # Keep two chunks per worker in flight, so that no worker waits for the parent.
+            while queue and len(pending) < 2 * workers:
+                c = queue.pop(0)
+                pending[pool.submit(_worker_analyse, [noms[k] for k in c], blind)] = c
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                c = pending.pop(fut)
+                reps: list[Report | None] = []
+                for k, item in zip(c, fut.result(), strict=True):
+                    if isinstance(item, str):
+                        res.errors.append(RowError(noms[k].source or "?", None, f"{noms[k].id}: {item}"))
+                        reps.append(None)
+                    else:
+                        reps.append(Report.from_dict(item))
+                yield c, reps
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+        for p in list((getattr(pool, "_processes", None) or {}).values()):
+            p.terminate()
 
 
 def _add_copy_flags(report: Report, copies: list[tuple[str, str]]) -> None:
@@ -377,26 +474,29 @@ def write_round_table(out: Path, reports: Sequence[Report], names: Sequence[str]
 
 def _write_xlsx(path: Path, cols: list[str], rows: list[dict[str, Any]]) -> None:
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    wb = Workbook(write_only=False)
-    ws = wb.active
-    assert ws is not None
-    ws.title = "round"
-    ws.append(cols)
-    for c in ws[1]:
-        c.font = Font(bold=True)
+    # Write-only mode streams rows (a round of thousands stays fast and small in memory).
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("round")
+    ws.freeze_panes = "B2"
+    bold = Font(bold=True)
+    header = []
+    for name in cols:
+        c = WriteOnlyCell(ws, value=name)
+        c.font = bold
+        header.append(c)
+    ws.append(header)
     for row in rows:
-        values = []
+        out = []
         for k in cols:
-            v = cell(row.get(k, ""))
-            values.append(v)
-        ws.append(values)
-        # Text that looks like a formula was neutralised above; also store every string as text.
-        for c in ws[ws.max_row]:
+            c = WriteOnlyCell(ws, value=cell(row.get(k, "")))
+            # Text that looks like a formula was neutralised above; every string is stored as text.
             if isinstance(c.value, str):
                 c.data_type = "s"
-    ws.freeze_panes = "B2"
+            out.append(c)
+        ws.append(out)
     buf = io.BytesIO()
     wb.save(buf)
     atomic_write(path, buf.getvalue())

@@ -39,6 +39,19 @@ def make_round(path: Path, n: int, words: int, seed: int = 0) -> int:
         for q, a in r["answers"].items():
             pools[q].extend(p for p in a.split("\n") if len(p.split()) >= 5)
     rng = random.Random(seed)
+    names = ["Amara", "Bogdan", "Chen", "Deepa", "Eilidh", "Farid", "Grace", "Hamza", "Ines", "Jonah", "Kemi", "Lukasz"]
+
+    def unique(paragraph: str) -> str:
+        # Real nominations do not repeat each other's sentences: vary every sentence a little,
+        # so that no cache makes the round look faster than a real one.
+        out = []
+        for sent in paragraph.split(". "):
+            w = sent.split(" ")
+            w.insert(rng.randrange(len(w) + 1), rng.choice(names))
+            w.insert(rng.randrange(len(w) + 1), str(rng.randrange(2, 999)))
+            out.append(" ".join(w))
+        return ". ".join(out)
+
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["id", "nominee", "Q1", "Q2", "Q3", "Q4"])
@@ -47,7 +60,7 @@ def make_round(path: Path, n: int, words: int, seed: int = 0) -> int:
             for q in ("Q1", "Q2", "Q3", "Q4"):
                 parts: list[str] = []
                 while sum(len(p.split()) for p in parts) < words // 4:
-                    parts.append(rng.choice(pools[q]))
+                    parts.append(unique(rng.choice(pools[q])))
                 answers.append("\n".join(parts))
             w.writerow([f"N{k:05d}", f"Nominee {k}", *answers])
     return n
@@ -80,7 +93,7 @@ def run_raw(round_csv: Path, precision: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def run_batch(round_csv: Path, out_dir: Path, precision: str) -> dict:
+def run_batch(round_csv: Path, out_dir: Path, precision: str, workers: int = 1) -> dict:
     t = time.perf_counter()
     proc = subprocess.run(
         [
@@ -97,6 +110,8 @@ def run_batch(round_csv: Path, out_dir: Path, precision: str) -> dict:
             "--quiet",
             "--precision",
             precision,
+            "--workers",
+            str(workers),
         ],
         capture_output=True,
         text=True,
@@ -124,6 +139,7 @@ def main() -> int:
     ap.add_argument(
         "--precision", action="append", choices=["float32", "bfloat16"], help="default: both where supported"
     )
+    ap.add_argument("--workers", type=int, default=1, help="analysis processes for `analyser batch`")
     ap.add_argument("--json", type=Path, default=ROOT / "docs" / "benchmark.json")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
@@ -146,8 +162,8 @@ def main() -> int:
             for rep in range(args.repeats):
                 raw = run_raw(round_csv, prec)
                 out = tmpd / f"out-{prec}-{rep}"
-                first = run_batch(round_csv, out, prec)
-                second = run_batch(round_csv, out, prec)
+                first = run_batch(round_csv, out, prec, args.workers)
+                second = run_batch(round_csv, out, prec, args.workers)
                 raws.append(raw)
                 firsts.append(first)
                 seconds.append(second)

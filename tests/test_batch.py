@@ -153,3 +153,31 @@ def test_grouping_and_copy_detection_units():
     assert "d" not in groups
     copies = copied_answers(noms)
     assert ("c", "Q1") in copies["a"] and ("a", "Q2") in copies["c"]
+
+
+def test_two_worker_processes_give_the_same_round(analyser, read_opts, tmp_path, monkeypatch):
+    import analyser.batch as batch
+
+    monkeypatch.setattr(batch, "CHUNK", 6)
+    one = run_batch(EXAMPLES / "round.csv", tmp_path / "one", analyser, read_opts, use_cache=False)
+    two = run_batch(EXAMPLES / "round.csv", tmp_path / "two", analyser, read_opts, use_cache=False, workers=2)
+    assert two.analysed == one.analysed == 17 and two.rejected == 1
+    a = {r.id: {c: v.strength for c, v in r.criteria.items()} for r in one.reports}
+    b = {r.id: {c: v.strength for c, v in r.criteria.items()} for r in two.reports}
+    assert a == b
+    assert (tmp_path / "two" / "round.csv").read_text() == (tmp_path / "one" / "round.csv").read_text()
+
+
+def test_multiline_answers_with_commas_are_not_mistaken_for_rows(tmp_path, read_opts):
+    from analyser.readers import read_nominations
+
+    p = tmp_path / "r.csv"
+    p.write_text(
+        'id,Q1,Q2\nR001,"First, she met the families.\nThen, she changed the letters, the rota, the forms.",x\nR002,second,y\n'
+    )
+    items = list(read_nominations(p, read_opts))
+    assert [i.id for i in items if isinstance(i, Nomination)] == ["R001", "R002"]
+    p.write_text('id,Q1,Q2\nR001,"unclosed answer,x\nR002,second answer",y\nR003,third,z\n')
+    items = list(read_nominations(p, read_opts))
+    ids = [i.id for i in items if isinstance(i, Nomination)]
+    assert "R001" not in ids and "R003" in ids

@@ -107,3 +107,10 @@ def test_module_and_console_script_agree():
     a = subprocess.run([str(exe), "--version"], capture_output=True, text=True, check=True).stdout
     b = run("--version", check=True).stdout
     assert a == b and a.startswith("analyser ")
+
+
+def test_masking_command_reports_recall():
+    res = run("corpus", "masking")
+    assert res.returncode == 0, res.stderr
+    recall = float(res.stdout.split("recall of identifiers: ")[1].split()[0])
+    assert recall >= 0.95

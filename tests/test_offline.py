@@ -52,7 +52,9 @@ def _run_blocked(tmp_path, *args):
         "HF_HUB_OFFLINE": "0",
         "TRANSFORMERS_OFFLINE": "0",
     }
-    res = subprocess.run([sys.executable, "-m", "analyser", *map(str, args)], capture_output=True, text=True, env=env, timeout=600)
+    res = subprocess.run(
+        [sys.executable, "-m", "analyser", *map(str, args)], capture_output=True, text=True, env=env, timeout=600
+    )
     attempts = log.read_text() if log.exists() else ""
     return res, attempts
 
@@ -80,9 +82,19 @@ def test_blocker_really_blocks(tmp_path):
 
 def test_no_nomination_text_in_logs_at_any_level(tmp_path):
     p = tmp_path / "canary.json"
-    p.write_text(json.dumps({"id": "c1", "nominee": CANARY, "answers": {"Q1": f"{CANARY} met the Roma families weekly.", "Q2": f"{CANARY}"}}))
+    p.write_text(
+        json.dumps(
+            {
+                "id": "c1",
+                "nominee": CANARY,
+                "answers": {"Q1": f"{CANARY} met the Roma families weekly.", "Q2": f"{CANARY}"},
+            }
+        )
+    )
     bad = tmp_path / "bad.jsonl"
     bad.write_text(json.dumps({"id": "ok", "answers": {"Q1": CANARY}}) + "\n" + "{" + CANARY + "\n")
     for args in (("--debug", "--verbose", "analyse", p), ("--debug", "analyse", bad), ("--verbose", "feedback", p)):
-        res = subprocess.run([sys.executable, "-m", "analyser", *map(str, args)], capture_output=True, text=True, timeout=600)
+        res = subprocess.run(
+            [sys.executable, "-m", "analyser", *map(str, args)], capture_output=True, text=True, timeout=600
+        )
         assert CANARY not in res.stderr, (args, res.stderr[-500:])

@@ -49,7 +49,13 @@ def test_readers_never_crash_on_arbitrary_text(tmp_path, read_opts, text):
 
 
 @FAST
-@given(obj=st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=50), lambda c: st.lists(c, max_size=4) | st.dictionaries(st.text(max_size=8), c, max_size=4), max_leaves=30))
+@given(
+    obj=st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=50),
+        lambda c: st.lists(c, max_size=4) | st.dictionaries(st.text(max_size=8), c, max_size=4),
+        max_leaves=30,
+    )
+)
 def test_json_reader_on_arbitrary_objects(tmp_path, read_opts, obj):
     p = tmp_path / "o.json"
     p.write_text(json.dumps({"id": "x", "answers": obj}))
@@ -92,7 +98,9 @@ def test_fuzz_docx_and_xlsx_bytes(tmp_path, read_opts):
     """A short mutation fuzz: damaged Word and Excel files are refused with a clear error."""
     from openpyxl import Workbook
 
-    good_docx = of.write_docx(tmp_path / "g.docx", of.p("Q1") + of.p("She met the families.") + of.p("Q2") + of.p("She taught.")).read_bytes()
+    good_docx = of.write_docx(
+        tmp_path / "g.docx", of.p("Q1") + of.p("She met the families.") + of.p("Q2") + of.p("She taught.")
+    ).read_bytes()
     wb = Workbook()
     ws = wb.active
     ws.append(["id", "Q1"])
@@ -110,7 +118,11 @@ def test_fuzz_docx_and_xlsx_bytes(tmp_path, read_opts):
 
 
 def _sentences_by_question(nlp, nom):
-    return {q: [s.text for s in process_nominations(nlp, [Nomination("s", {q: a}, nom.metadata)])[0]] for q, a in nom.answers.items() if a}
+    return {
+        q: [s.text for s in process_nominations(nlp, [Nomination("s", {q: a}, nom.metadata)])[0]]
+        for q, a in nom.answers.items()
+        if a
+    }
 
 
 @pytest.fixture(scope="module")
@@ -131,11 +143,16 @@ def _levels(analyser, noms):
 def test_same_evidence_in_capitals_bullets_and_invisible_characters(analyser, nlp, plain_noms):
     base = _levels(analyser, plain_noms)
     caps = [Nomination(n.id, {q: a.upper() for q, a in n.answers.items()}, n.metadata) for n in plain_noms]
-    zw = [Nomination(n.id, {q: clean_text(a.replace(" ", " \u200b")) for q, a in n.answers.items()}, n.metadata) for n in plain_noms]
+    zw = [
+        Nomination(n.id, {q: clean_text(a.replace(" ", " \u200b")) for q, a in n.answers.items()}, n.metadata)
+        for n in plain_noms
+    ]
     bullets = []
     for n in plain_noms:
         by_q = _sentences_by_question(nlp, n)
-        bullets.append(Nomination(n.id, {q: "\n".join(f"- {s}" for s in by_q.get(q, [])) for q in n.answers}, n.metadata))
+        bullets.append(
+            Nomination(n.id, {q: "\n".join(f"- {s}" for s in by_q.get(q, [])) for q in n.answers}, n.metadata)
+        )
     for name, variant in (("capitals", caps), ("invisible characters", zw), ("bullets", bullets)):
         got = _levels(analyser, variant)
         for b, g, n in zip(base, got, plain_noms, strict=True):

@@ -85,7 +85,15 @@ def test_shipped_model_beats_both_baselines_on_heldout(analyser):
 
     res = evaluate_records(analyser, load_records([ROOT / "corpora" / "heldout.jsonl"]), reps=0)
     ours, keyword, cosine = (s["overall"] for s in res["systems"])
-    for metric in ("qwk", "coverage_f1", "gap_f1", "exact", "spearman_totals", "evidence_precision", "misplaced_recall"):
+    for metric in (
+        "qwk",
+        "coverage_f1",
+        "gap_f1",
+        "exact",
+        "spearman_totals",
+        "evidence_precision",
+        "misplaced_recall",
+    ):
         assert ours[metric]["value"] > keyword[metric]["value"], metric
         assert ours[metric]["value"] > cosine[metric]["value"], metric
     # The shipped card reports these same figures.

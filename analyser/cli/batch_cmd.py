@@ -38,6 +38,15 @@ def batch(
     ] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore and do not write the result cache.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            max=16,
+            help="Analysis processes (one thread each); 2 is faster on two cores for large rounds.",
+        ),
+    ] = 1,
     framework: FrameworkOpt = "inclusive-leader",
     columns: ColumnsOpt = None,
     encoding: EncodingOpt = None,
@@ -55,9 +64,8 @@ def batch(
     opts = read_options(framework, columns, encoding)
     analyser = make_analyser(framework, model, encoder, spacy_model, precision, word_limit)
     console = Console(stderr=True)
-    if not quiet:
-        console.print("[dim]loading models...[/dim]")
-    analyser.warm_up()
+    # Models load when the first nominations are analysed: a second run over a cached round
+    # never needs them.
     progress = Progress(
         TextColumn("analysing"),
         BarColumn(),
@@ -84,7 +92,17 @@ def batch(
         progress.update(state["task"], advance=k, rate=f"{rate:.1f}/s")
 
     with progress:
-        res = run_batch(input, out, analyser, opts, blind=blind, progress=advance, start=start, use_cache=not no_cache)
+        res = run_batch(
+            input,
+            out,
+            analyser,
+            opts,
+            blind=blind,
+            progress=advance,
+            start=start,
+            use_cache=not no_cache,
+            workers=workers,
+        )
     for e in res.errors:
         typer.echo(f"analyser: rejected: {e}", err=True)
     typer.echo(f"{res.summary_line()}. Outputs in {out}/ (open {out}/index.html)")

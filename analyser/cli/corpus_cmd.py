@@ -60,3 +60,25 @@ def sentences(
 
     n = sentence_view(records, out, build_nlp())
     typer.echo(f"{n} sentences written to {out}")
+
+
+@app.command("masking", help="Measure blind review: recall of marked identifiers and survival of other words.")
+def masking(
+    marked: Annotated[Path, typer.Argument(help="Nominations with identifiers marked.")] = Path(
+        "corpora/blind/identifiers.jsonl"
+    ),
+    show_missed: Annotated[int, typer.Option("--show-missed", help="List this many missed identifiers.")] = 0,
+) -> None:
+    import json
+
+    from analyser.blind import load_ner, masking_scores
+
+    records = [json.loads(line) for line in marked.read_text(encoding="utf-8").splitlines() if line.strip()]
+    res = masking_scores(records, load_ner())
+    typer.echo(f"{len(records)} nominations, {res['identifiers']} marked identifiers")
+    typer.echo(f"recall of identifiers: {res['recall']:.3f} (target 0.95)")
+    for kind, r in res["recall_by_type"].items():
+        typer.echo(f"  {kind}: {r:.3f}")
+    typer.echo(f"words that are not identifiers left as written: {res['survival']:.3f}")
+    for m in res["missed"][:show_missed]:
+        typer.echo(f"  missed: {m}")

@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -159,6 +160,10 @@ def process_nominations(
     return out
 
 
+_WORDS = re.compile(r"\w+")
+_ALNUM = re.compile(r"[^\W_]")
+_UPPER = re.compile(r"[A-Z\u00c0-\u00de]")
+_LOWER = re.compile(r"[a-z\u00df-\u00ff]")
 _SENT_START = re.compile(r"(^|[.!?]\s+|\n\s*(?:[-*\u2022]\s*)?)([a-z])")
 
 
@@ -169,8 +174,9 @@ def sentence_case(text: str, names: Sequence[str] = ()) -> str:
     must get the same level however it is typed. The result has the same length, so sentences
     can still be quoted from the original. Other text is returned as it is (the same object).
     """
-    letters = [c for c in text if c.isalpha()]
-    if len(letters) < 20 or sum(c.isupper() for c in letters) / len(letters) < 0.6:
+    upper = len(_UPPER.findall(text))
+    lower = len(_LOWER.findall(text))
+    if upper + lower < 20 or upper / (upper + lower) < 0.6:
         return text
     low = text.lower()
     if len(low) != len(text):
@@ -184,17 +190,9 @@ def sentence_case(text: str, names: Sequence[str] = ()) -> str:
 
 # The one name the models read for the nominee, whoever and however many they are.
 ACTOR = "Alex"
-_TEAM_SUBJECTS = {"we", "they"}
-_TEAM_PHRASES = (
-    ("the", "team"),
-    ("our", "team"),
-    ("the", "whole", "team"),
-    ("the", "ward", "team"),
-    ("the", "service"),
-)
 
 
-def canonical_actor(sent: Any, names: set[str], team: bool) -> str:
+def canonical_actor(text: str, names: set[str], team: bool) -> str:
     """The sentence with the nominee written as one neutral name.
 
     The standard credits the nominee's own actions: in an individual nomination the nominee is
@@ -202,56 +200,50 @@ def canonical_actor(sent: Any, names: set[str], team: bool) -> str:
     its name. Writing all of these the same way lets the models learn attribution from both
     kinds of nomination, and stops a plain 'we' from reading as weaker than a name.
     """
-    out: list[str] = []
-    toks = list(sent)
-    i = 0
-    changed = False
-    while i < len(toks):
-        t = toks[i]
-        low = t.lower_
-        repl = None
-        span = 1
-        if names and low in names and t.is_title:
-            repl = ACTOR
-            while i + span < len(toks) and toks[i + span].lower_ in names and toks[i + span].is_title:
-                span += 1
-            if team and i + span < len(toks) and toks[i + span].lower_ == "team":
-                span += 1
-        elif (not team and low in ("she", "he")) or (team and low in _TEAM_SUBJECTS):
-            repl = ACTOR
-        elif team:
-            for phrase in _TEAM_PHRASES:
-                if tuple(x.lower_ for x in toks[i : i + len(phrase)]) == phrase:
-                    repl, span = ACTOR, len(phrase)
-                    break
-        if repl is None:
-            out.append(t.text_with_ws)
-            i += 1
-            continue
-        changed = True
-        out.append(repl + toks[i + span - 1].whitespace_)
-        i += span
-    return clean_sentence("".join(out)) if changed else clean_sentence(sent.text)
+    pattern = _actor_pattern(frozenset(names), team)
+    return clean_sentence(pattern.sub(ACTOR, text)) if pattern is not None else clean_sentence(text)
+
+
+@lru_cache(maxsize=4096)
+def _actor_pattern(names: frozenset[str], team: bool) -> re.Pattern[str] | None:
+    alts = []
+    if names:
+        # A capitalised name, possibly several of its parts in a row ("Amira Hassan"), and a
+        # team's name followed by "team".
+        name_alt = "|".join(re.escape(n.capitalize()) for n in sorted(names, key=len, reverse=True))
+        alts.append(rf"(?:{name_alt})(?:\s+(?:{name_alt}))*" + (r"(?:\s+team)?" if team else ""))
+    if team:
+        alts.append(r"(?i:the\s+(?:whole\s+|ward\s+)?team|our\s+team|the\s+service|we|they)")
+    else:
+        alts.append(r"(?i:she|he)")
+    return re.compile(r"\b(?:" + "|".join(alts) + r")\b") if alts else None
 
 
 def sentences_of(doc: Any, qid: str) -> Iterable[SentenceInfo]:
+    from analyser.nlp.components import SIGNALS
+
     index = 0
     names = set(doc._.analyser_names or ())
     team = bool(doc._.analyser_team)
     original = doc.user_data.get("analyser_original")
-    for sent in doc.sents:
+    store = doc._.analyser_cues or {}
+    table = doc.user_data.get("analyser_sentences")
+    pairs = table.items() if table is not None else [(s, s.text) for s in doc.sents]
+    for sent, sent_text in pairs:
         # Quote what was written, even when the analysis read a re-cased copy.
-        raw = original[sent.start_char : sent.end_char] if original is not None else sent.text
+        raw = original[sent.start_char : sent.end_char] if original is not None else sent_text
         text = clean_sentence(raw)
-        if not any(ch.isalnum() for ch in text):
+        if not _ALNUM.search(text):
             continue
+        cues = store.get(sent.start, {})
         yield SentenceInfo(
             question=qid,
             index=index,
             text=text,
-            signals=list(sent._.signals),
-            cues={k: list(v) for k, v in sent._.cues.items()},
-            n_words=sum(1 for t in sent if t.is_alpha or t.like_num),
-            model_text=canonical_actor(sent, names, team),
+            signals=[s for s in SIGNALS if s in cues],
+            cues={k: list(v) for k, v in cues.items()},
+            n_words=len(_WORDS.findall(raw)),
+            # The models read the analysed copy (sentence case for text typed in capitals).
+            model_text=canonical_actor(sent_text if original is not None else text, names, team),
         )
         index += 1

@@ -8,8 +8,12 @@ words]}}) and read through `span._.cues` / `span._.signals`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from functools import lru_cache
 from typing import Any
 
+import numpy as np
+from spacy.attrs import IDX, IS_ALPHA, IS_LOWER, IS_PUNCT, IS_SPACE, LIKE_NUM, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -86,6 +90,7 @@ def _add(doc: Doc, sent: Span, signal: str, cue: str) -> None:
 
 
 _BULLET = re.compile(r"^(?:[\u2022\u25cf\u25aa\u25e6\u2023\u2043\u2219*\-\u2013\u2014>]|\(?\d{1,2}[.)]|\(?[a-z][.)])$")
+_LINE_BREAK = re.compile(r"\n[ \t\r\f\v]*")
 _OPEN_Q = {"\u201c": "\u201d", '"': '"', "\u2018": "\u2019", "\u00ab": "\u00bb"}
 
 
@@ -99,20 +104,25 @@ class PreSegmenter:
 
     def __call__(self, doc: Doc) -> Doc:
         preset: set[int] = {0} if len(doc) else set()
-        for i, tok in enumerate(doc):
-            if i == 0:
-                tok.is_sent_start = True
-                continue
-            prev = doc[i - 1]
-            if "\n" in prev.text or "\n" in prev.whitespace_:
-                if not tok.is_space:
-                    tok.is_sent_start = True
+        if not len(doc):
+            doc.user_data["analyser_preset_starts"] = preset
+            return doc
+        doc[0].is_sent_start = True
+        text = doc.text
+        if "\n" in text:
+            # The first non-space token after each line break starts a sentence. Token offsets
+            # come from one array call: walking every token in Python costs more than senter.
+            arr = doc.to_array([IDX, IS_SPACE])
+            starts, spaces = arr[:, 0], arr[:, 1]
+            for m in _LINE_BREAK.finditer(text):
+                i = int(np.searchsorted(starts, m.end()))
+                while i < len(doc) and spaces[i]:
+                    i += 1
+                if 0 < i < len(doc) and i not in preset:
+                    doc[i].is_sent_start = True
                     preset.add(i)
-                continue
-            if _BULLET.match(tok.text) and i + 1 < len(doc) and (prev.is_space or "\n" in prev.whitespace_):
-                tok.is_sent_start = True
-                preset.add(i)
-        self._protect_quotes(doc, preset)
+        if any(q in text for q in _OPEN_Q):
+            self._protect_quotes(doc, preset)
         doc.user_data["analyser_preset_starts"] = preset
         return doc
 
@@ -144,16 +154,20 @@ class SentenceFixer:
     """Repair the statistical segmenter's usual slips on nomination text."""
 
     def __call__(self, doc: Doc) -> Doc:
+        if len(doc) < 2:
+            return doc
         preset: set[int] = doc.user_data.get("analyser_preset_starts", set())
-        sents = list(doc.sents)
-        for k in range(1, len(sents)):
-            s = sents[k]
-            if s.start in preset:
+        arr = doc.to_array([SENT_START, IS_LOWER, IS_ALPHA, IS_PUNCT, IS_SPACE])
+        starts = np.flatnonzero(arr[:, 0] == 1).tolist()
+        ends = [*starts[1:], len(doc)]
+        filler = (arr[:, 3] == 1) | (arr[:, 4] == 1)
+        for s, e in zip(starts, ends, strict=True):
+            if s == 0 or s in preset:
                 continue
-            first = next((t for t in s if not t.is_space and not t.is_punct), None)
-            only_punct = all(t.is_punct or t.is_space for t in s)
-            if only_punct or (first is not None and first.is_lower and first.is_alpha and first.i == s.start):
-                doc[s.start].is_sent_start = False
+            # A sentence made only of punctuation, or one that starts in lower case, continues
+            # the previous one ('"Thank you!" said Grace.', "e.g. the audit").
+            if filler[s:e].all() or (arr[s, 1] == 1 and arr[s, 2] == 1):
+                doc[s].is_sent_start = False
         return doc
 
 
@@ -183,12 +197,32 @@ class CueMarker:
         return doc
 
 
-def _sentence_index(doc: Doc) -> list[Span]:
-    out: list[Span] = [doc[0:0]] * len(doc)
-    for s in doc.sents:
-        for i in range(s.start, s.end):
-            out[i] = s
-    return out
+class _SentenceIndex:
+    """The doc's sentences with their text, made once and shared by the signal components
+    (after the segmenter and the fixer have run, boundaries no longer change)."""
+
+    def __init__(self, doc: Doc):
+        starts = np.flatnonzero(doc.to_array(SENT_START) == 1).tolist() if len(doc) else []
+        if starts and starts[0] != 0:
+            starts.insert(0, 0)
+        self.sents = [doc[s:e] for s, e in zip(starts, [*starts[1:], len(doc)], strict=True)]
+        text = doc.text
+        self.texts = [text[s.start_char : s.end_char] for s in self.sents]
+        self.starts = [s.start for s in self.sents]
+
+    def __getitem__(self, i: int) -> Span:
+        """The sentence that token i falls in."""
+        return self.sents[bisect_right(self.starts, i) - 1]
+
+    def items(self) -> list[tuple[Span, str]]:
+        return list(zip(self.sents, self.texts, strict=True))
+
+
+def _sentence_index(doc: Doc) -> _SentenceIndex:
+    table = doc.user_data.get("analyser_sentences")
+    if table is None:
+        table = doc.user_data["analyser_sentences"] = _SentenceIndex(doc)
+    return table
 
 
 # Years, decades ("1990s"), years in ranges ("2023/24") and clock times are dates, not results.
@@ -251,6 +285,10 @@ _NOT_FIGURE_BEFORE = {
 }
 
 
+_BEFORE_NOT_FIGURE = _NOT_FIGURE_BEFORE | _MONTHS
+_AFTER_NOT_FIGURE = _MONTHS | {"am", "pm", "a.m.", "p.m."}
+
+
 class FigureMarker:
     """Figures (numbers, percentages, amounts; not years or pay bands) and before/after comparisons."""
 
@@ -259,26 +297,31 @@ class FigureMarker:
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.matcher.add("figure", [nlp.make_doc(p) for p in lexicon.phrases("figure")])
         self.matcher.add("before_after", [nlp.make_doc(p) for p in lexicon.phrases("before_after")])
+        self.pct = nlp.vocab.strings.add("%")
+        self.pound = nlp.vocab.strings.add("£")
 
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
         found: dict[int, list[str]] = {}
         cues: dict[int, list[str]] = {}
-        for sent in doc.sents:
-            for tok in sent:
-                if tok.like_num or tok.text in ("%", "£") or tok.text.endswith("%"):
-                    if _YEAR.match(tok.text):
-                        continue
-                    if tok.i > 0 and doc[tok.i - 1].lower_ in _NOT_FIGURE_BEFORE | _MONTHS:
-                        continue
-                    if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in _MONTHS | {"am", "pm", "a.m.", "p.m."}:
-                        continue
-                    if tok.lower_ in ("one", "a") and not (tok.i + 1 < len(doc) and doc[tok.i + 1].like_num):
-                        # "one of the nurses" is not a figure.
-                        continue
-                    found.setdefault(sent.start, []).append(tok.text)
         sent_of = _sentence_index(doc)
+        n = len(doc)
+        # Numeric tokens are found from one array of attributes; only those few are checked in Python.
+        arr = doc.to_array([LIKE_NUM, ORTH])
+        numeric = np.flatnonzero((arr[:, 0] == 1) | (arr[:, 1] == self.pct) | (arr[:, 1] == self.pound))
+        for start in numeric.tolist():
+            tok = doc[start]
+            if _YEAR.match(tok.text):
+                continue
+            if start > 0 and doc[start - 1].lower_ in _BEFORE_NOT_FIGURE:
+                continue
+            if start + 1 < n and doc[start + 1].lower_ in _AFTER_NOT_FIGURE:
+                continue
+            if tok.lower_ in ("one", "a") and not (start + 1 < n and doc[start + 1].like_num):
+                # "one of the nurses" is not a figure.
+                continue
+            found.setdefault(sent_of[start].start, []).append(tok.text)
         for match_id, start, _end in self.matcher(doc):
             label = doc.vocab.strings[match_id]
             span_text = doc[start:_end].text.lower()
@@ -286,14 +329,13 @@ class FigureMarker:
                 found.setdefault(sent_of[start].start, []).append(span_text)
             else:
                 cues.setdefault(sent_of[start].start, []).append(span_text)
-        for sent in doc.sents:
+        for sent, text in sent_of.items():
             figs = found.get(sent.start, [])
             if figs:
                 _add(doc, sent, "figure", figs[0])
                 for f in figs[1:3]:
                     _add(doc, sent, "figure", f)
             ba = cues.get(sent.start, [])
-            text = sent.text
             if _FROM_TO.search(text):
                 _add(doc, sent, "before_after", "from ... to ...")
             elif any(c in _BEFORE_AFTER_STRONG for c in ba):
@@ -314,8 +356,7 @@ class QuotationMarker:
     """Quoted testimony: a quotation of a few words, or reported speech of a named person."""
 
     def __call__(self, doc: Doc) -> Doc:
-        for sent in doc.sents:
-            text = sent.text
+        for sent, text in _sentence_index(doc).items():
             m = _QUOTE.search(text)
             if m and len(m.group(1).split()) >= 3:
                 _add(doc, sent, "quotation", m.group(0)[:40])
@@ -333,23 +374,22 @@ class ActorMarker:
 
     def __init__(self, nlp: Language, lexicon_path: str):
         lexicon = load_lexicon(lexicon_path)
-        self.pronouns = set(lexicon.phrases("actor_nominee_pronoun"))
+        self.pronouns = tuple(lexicon.phrases("actor_nominee_pronoun"))
+
+    @lru_cache(maxsize=1024)  # noqa: B019 - one pattern per (names, team); the component lives as long as the pipeline
+    def _pattern(self, names: frozenset[str], team: bool) -> re.Pattern[str]:
+        alts = [re.escape(n.capitalize()) for n in sorted(names, key=len, reverse=True)]
+        words = ["they", "they've", "they're"] if team else list(self.pronouns)
+        alts.append("(?i:" + "|".join(re.escape(w) for w in words) + ")")
+        return re.compile(r"(?<![\w'])(?:" + "|".join(alts) + r")(?![\w'])")
 
     def __call__(self, doc: Doc) -> Doc:
-        names = set(doc._.analyser_names or ())
-        team = bool(doc._.analyser_team)
-        for sent in doc.sents:
-            for tok in sent:
-                low = tok.lower_
-                if low in self.pronouns and not team:
-                    _add(doc, sent, "actor_nominee", tok.text)
-                    break
-                if names and low in names and tok.is_title:
-                    _add(doc, sent, "actor_nominee", tok.text)
-                    break
-                if team and low in ("they", "they've", "they're"):
-                    _add(doc, sent, "actor_nominee", tok.text)
-                    break
+        # One regular expression per sentence instead of a walk over its tokens.
+        pattern = self._pattern(frozenset(doc._.analyser_names or ()), bool(doc._.analyser_team))
+        for sent, text in _sentence_index(doc).items():
+            m = pattern.search(text)
+            if m:
+                _add(doc, sent, "actor_nominee", m.group(0))
         return doc
 
 

@@ -188,9 +188,12 @@ def csv_records(text: str, source: str) -> Iterator[tuple[int, list[str]] | RowE
         lines.pop()
     first = next((ln for ln in lines if ln.strip()), "")
     delim = _sniff_delimiter(first)
-    ncols = len(next(csv.reader([first], delimiter=delim))) if first else 0
     p = 0
     rownum = 0
+    # The shape of the first data row's id, read straight from the line so that a broken first
+    # row is judged too.
+    data = [ln for ln in lines[1:] if ln.strip()]
+    id_shape = _shape_of(data[0].split(delim, 1)[0].strip().strip('"')) if data else None
     while p < len(lines):
         rownum += 1
         reader = csv.reader((ln + "\n" for ln in islice(lines, p, None)), delimiter=delim, strict=True)
@@ -203,7 +206,7 @@ def csv_records(text: str, source: str) -> Iterator[tuple[int, list[str]] | RowE
             yield RowError(source, rownum, f"cannot be parsed as CSV ({exc})")
             p += 1
             continue
-        if consumed > 1 and ncols > 1 and _swallowed_rows(lines[p + 1 : p + consumed], delim, ncols):
+        if consumed > 1 and id_shape is not None and _swallowed_rows(lines[p + 1 : p + consumed], delim, id_shape):
             yield RowError(
                 source,
                 rownum,
@@ -216,14 +219,20 @@ def csv_records(text: str, source: str) -> Iterator[tuple[int, list[str]] | RowE
         p += consumed
 
 
-def _swallowed_rows(continuation: list[str], delim: str, ncols: int) -> bool:
+def _shape_of(value: str) -> re.Pattern[str] | None:
+    """The shape of a row id ("R001" -> letter, digits), to spot a row start inside a field."""
+    if len(value) > 24 or " " in value or not any(ch.isdigit() for ch in value):
+        return None
+    pattern = "".join(r"\d" if ch.isdigit() else "[A-Za-z]" if ch.isalpha() else re.escape(ch) for ch in value)
+    return re.compile(pattern)
+
+
+def _swallowed_rows(continuation: list[str], delim: str, id_shape: re.Pattern[str]) -> bool:
+    """True when a quoted field runs over lines that start like rows of their own (an id in the
+    shape of the first row's id, then a delimiter): a stray quote has swallowed them."""
     for ln in continuation:
-        try:
-            cells = next(csv.reader([ln], delimiter=delim))
-        except (csv.Error, StopIteration):
-            continue
-        first = cells[0].strip() if cells else ""
-        if len(cells) == ncols and first and len(first) <= 24 and " " not in first:
+        first, sep, _ = ln.partition(delim)
+        if sep and id_shape.fullmatch(first.strip().strip('"')):
             return True
     return False
 

@@ -77,6 +77,10 @@ def stats_markdown(corpus_dir: Path = CORPUS_DIR) -> str:
         "held-out": corpus_dir / "heldout.jsonl",
     }
     recs = {k: _read_jsonl(v) for k, v in files.items() if v.exists()}
+    twins_file = corpus_dir / "heldout-twins.jsonl"
+    if twins_file.exists():
+        # The held-out originals with twins are already counted under held-out.
+        recs["held-out twins"] = [r for r in _read_jsonl(twins_file) if r.get("style", "original") != "original"]
     out.append(
         "| split | nominations | originals | style twins | team | words (median) | words (min-max) "
         "| evidence items | misplaced items |"

@@ -51,6 +51,71 @@ def lexical_vectorizer() -> Any:
     )
 
 
+def lexical_transform(lexical: Any, texts: list[str]) -> Any:
+    """`lexical.transform(texts)` for the fitted union of `lexical_vectorizer`, with the character
+    block counted word by word: char_wb n-grams never cross a word boundary, so each distinct word
+    is cut into n-grams once per call instead of at every occurrence (the same matrix, a few
+    times faster; anything but a plain char_wb vectoriser goes through scikit-learn)."""
+    from scipy.sparse import hstack
+
+    if getattr(lexical, "transformer_weights", None) or not hasattr(lexical, "transformer_list"):
+        return lexical.transform(texts)
+    blocks = [
+        _char_wb_transform(vec, texts) if _plain_char_wb(vec) else vec.transform(texts)
+        for _, vec in lexical.transformer_list
+    ]
+    return hstack(blocks).tocsr()
+
+
+def _plain_char_wb(vec: Any) -> bool:
+    p = vec.get_params()
+    return (
+        p["analyzer"] == "char_wb"
+        and p["preprocessor"] is None
+        and p["strip_accents"] is None
+        and p["input"] == "content"
+        and not p["binary"]
+        and hasattr(vec, "_tfidf")
+    )
+
+
+def _char_wb_transform(vec: Any, texts: list[str]) -> Any:
+    from scipy.sparse import csr_matrix
+
+    vocab = vec.vocabulary_
+    lo, hi = vec.ngram_range
+    lower = vec.lowercase
+    cache: dict[str, list[int]] = {}
+    indices: list[int] = []
+    indptr = [0]
+    for text in texts:
+        for w in (text.lower() if lower else text).split():
+            ids = cache.get(w)
+            if ids is None:
+                ids = cache[w] = [vocab[g] for g in _wb_ngrams(w, lo, hi) if g in vocab]
+            indices.extend(ids)
+        indptr.append(len(indices))
+    counts = csr_matrix(
+        (np.ones(len(indices), dtype=vec.dtype), np.asarray(indices, dtype=np.int64), np.asarray(indptr)),
+        shape=(len(texts), len(vocab)),
+    )
+    counts.sum_duplicates()
+    return vec._tfidf.transform(counts, copy=False)
+
+
+def _wb_ngrams(word: str, lo: int, hi: int) -> list[str]:
+    # scikit-learn's _char_wb_ngrams for one word: padded with a space each side, and a word
+    # shorter than n counted once as a whole.
+    w = " " + word + " "
+    out = []
+    for n in range(lo, hi + 1):
+        if len(w) <= n:
+            out.append(w)
+            break
+        out.extend(w[i : i + n] for i in range(len(w) - n + 1))
+    return out
+
+
 def word_features(lexical: Any, X: Any) -> Any:
     """The word part of the fitted lexical union's output (its first block of columns)."""
     n_word = len(lexical.transformer_list[0][1].vocabulary_)
@@ -154,6 +219,35 @@ class OrdinalClassifier(ClassifierMixin, BaseEstimator):
             base = np.asarray(X @ m.coef_[0]).ravel() + m.intercept_[0]
             for i, c in enumerate(columns):
                 z = base + (m.coef_[0][c] if c is not None else 0.0)
+                out[i, :, k] = 1.0 / (1.0 + np.exp(-z))
+        return np.minimum.accumulate(out, axis=2)
+
+    def cumulative_proba_blocks(self, blocks: list[tuple[Any, float]], columns: list[int | None]) -> np.ndarray:
+        """cumulative_proba_onehot of hstack([B * scale for B, scale in blocks]), without building
+        the stacked matrix: turning dense sentence features into a sparse matrix beside the word
+        features costs more than every head's product together."""
+        check_is_fitted(self)
+        widths = [b.shape[1] for b, _ in blocks]
+        if sum(widths) != self.n_features_in_:
+            raise ValueError(f"blocks have {sum(widths)} features, the model expects {self.n_features_in_}")
+        if not all(isinstance(m, (float, LogisticRegression)) for m in self.models_):
+            from scipy.sparse import csr_matrix, hstack
+
+            return self.cumulative_proba_onehot(hstack([csr_matrix(b) * s for b, s in blocks]).tocsr(), columns)
+        edges = np.cumsum([0, *widths])
+        n = blocks[0][0].shape[0]
+        out = np.zeros((len(columns), n, len(self.models_)))
+        for k, m in enumerate(self.models_):
+            if isinstance(m, float):
+                out[:, :, k] = m
+                continue
+            coef = m.coef_[0]
+            base = np.full(n, m.intercept_[0])
+            for (b, scale), lo, hi in zip(blocks, edges[:-1], edges[1:], strict=True):
+                if scale:
+                    base += scale * np.asarray(b @ coef[lo:hi]).ravel()
+            for i, c in enumerate(columns):
+                z = base + (coef[c] if c is not None else 0.0)
                 out[i, :, k] = 1.0 / (1.0 + np.exp(-z))
         return np.minimum.accumulate(out, axis=2)
 

@@ -85,7 +85,9 @@ class EvidenceModel:
 
     # ----- prediction -------------------------------------------------------------------------
     def lexical_features(self, texts: list[str]) -> Any:
-        return self.lexical.transform(texts)
+        from analyser.heads import lexical_transform
+
+        return lexical_transform(self.lexical, texts)
 
     def question_onehot(self, questions: list[str]) -> np.ndarray:
         out = np.zeros((len(questions), len(self.questions)), dtype=np.float32)
@@ -169,10 +171,12 @@ class EvidenceModel:
                     rel[:, j] = content[:, j] = self.similarity.predict_proba(similarity[:, j : j + 1])[:, 1]
         # Strength for every sentence and sub-criterion at once: the sub-criterion enters the
         # strength model only as a one-hot, so the sentence features are multiplied once.
-        base = self.strength_inputs(X, Wd, None)
         offset = X.shape[1]
         cols = [offset + self.criteria.index(c) if known[j] else None for j, c in enumerate(criteria)]
-        cp = self.strength.cumulative_proba_onehot(base, cols)  # (k, n, K)
+        blocks = [(X, 1.0), (np.zeros((n, len(self.criteria)), dtype=np.float32), 1.0)]
+        if self.strength_lexical_weight:
+            blocks.append((Wd, self.strength_lexical_weight))
+        cp = self.strength.cumulative_proba_blocks(blocks, cols)  # (k, n, K), as strength_inputs would give
         # Strength classes are 1, 2, 3: cumulative columns are P(>1) and P(>2).
         cum[:, :, : cp.shape[2]] = np.transpose(cp, (1, 0, 2))
         return SentenceScores(rel, content, cum)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from sklearn.base import clone
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -62,3 +63,52 @@ def test_onehot_shortcut_equals_explicit_one_hot():
         explicit[:, c] = 1.0
         assert np.allclose(fast[i], m.cumulative_proba(csr_matrix(explicit)))
     assert np.allclose(fast[3], m.cumulative_proba(csr_matrix(base)))
+
+
+def test_block_path_equals_stacked_matrix():
+    """Scoring dense and sparse feature blocks side by side gives the numbers of the stacked
+    matrix the model was trained on, scale included."""
+    from scipy.sparse import csr_matrix, hstack
+    from scipy.sparse import random as sparse_random
+
+    rng = np.random.default_rng(2)
+    dense = rng.normal(size=(150, 4))
+    onehot = np.zeros((150, 3))
+    words = sparse_random(150, 20, density=0.2, random_state=3, format="csr")
+    y = np.digitize(dense[:, 0] + np.asarray(words.sum(axis=1)).ravel() + 0.3 * rng.normal(size=150), [-0.5, 0.8]) + 1
+    stacked = hstack([csr_matrix(dense), csr_matrix(onehot), words * 2.0]).tocsr()
+    m = OrdinalClassifier().fit(stacked, y)
+    cols = [4, 5, 6, None]
+    blocks = m.cumulative_proba_blocks([(dense, 1.0), (onehot, 1.0), (words, 2.0)], cols)
+    assert blocks.shape == (4, 150, 2)
+    assert np.allclose(blocks, m.cumulative_proba_onehot(stacked, cols))
+    with pytest.raises(ValueError, match="features"):
+        m.cumulative_proba_blocks([(dense, 1.0)], cols)
+
+
+def test_lexical_transform_equals_scikit_learn():
+    """The word-by-word character counting gives scikit-learn's own tf-idf matrix, including short
+    words, repeated words, accents, odd whitespace and empty text."""
+    from analyser.heads import lexical_transform, lexical_vectorizer
+
+    train = [
+        "Amira set up the staff network and membership rose from 12 to 85.",
+        "She listens; she acts. Café staff said they felt heard for the first time.",
+        "The WRES data showed a gap, so he changed the shortlisting panel.",
+        "Bank staff now get the same training offer as everyone else on the ward.",
+        "A an I ok go be",
+    ] * 2
+    texts = [
+        "Membership rose from 12 to 85 after Amira's network launched.",
+        "  Tabs\tand\nnewlines   between  words, café CAFÉ cafe  ",
+        "",
+        "I a ok",
+        "the the the staff staff network",
+        "Ünïcödé words nobody trained on",
+    ]
+    union = lexical_vectorizer().fit(train)
+    fast = lexical_transform(union, texts)
+    slow = union.transform(texts)
+    assert fast.shape == slow.shape
+    assert abs(fast - slow).max() < 1e-12
+    assert fast.nnz == slow.nnz

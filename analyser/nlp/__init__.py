@@ -148,6 +148,7 @@ def process_nominations(
                 continue
             norm = sentence_case(answer, names)
             doc = nlp.make_doc(norm)
+            doc.user_data["analyser_text"] = norm
             if norm is not answer:
                 doc.user_data["analyser_original"] = answer
             doc._.analyser_names = names

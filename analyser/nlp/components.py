@@ -94,6 +94,13 @@ _LINE_BREAK = re.compile(r"\n[ \t\r\f\v]*")
 _OPEN_Q = {"\u201c": "\u201d", '"': '"', "\u2018": "\u2019", "\u00ab": "\u00bb"}
 
 
+def doc_text(doc: Doc) -> str:
+    """The doc's text, from the string it was made from when the caller left it in user_data:
+    spaCy rebuilds `Doc.text` from every token on each access, which costs as much as a component."""
+    text = doc.user_data.get("analyser_text")
+    return text if isinstance(text, str) else doc.text
+
+
 class PreSegmenter:
     """Mark sentence starts that the statistical segmenter cannot see: line breaks and bullets.
 
@@ -108,7 +115,7 @@ class PreSegmenter:
             doc.user_data["analyser_preset_starts"] = preset
             return doc
         doc[0].is_sent_start = True
-        text = doc.text
+        text = doc_text(doc)
         if "\n" in text:
             # The first non-space token after each line break starts a sentence. Token offsets
             # come from one array call: walking every token in Python costs more than senter.
@@ -206,7 +213,7 @@ class _SentenceIndex:
         if starts and starts[0] != 0:
             starts.insert(0, 0)
         self.sents = [doc[s:e] for s, e in zip(starts, [*starts[1:], len(doc)], strict=True)]
-        text = doc.text
+        text = doc_text(doc)
         self.texts = [text[s.start_char : s.end_char] for s in self.sents]
         self.starts = [s.start for s in self.sents]
 

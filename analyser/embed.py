@@ -147,11 +147,14 @@ class Encoder:
         return int(get())
 
     def encode(self, sentences: Sequence[str], show_progress: bool = False) -> np.ndarray:
-        todo = [s for s in dict.fromkeys(sentences) if s not in self._cache]
+        # The vectors of this call are gathered here, not read back from the cache: trimming the
+        # cache to its limit must never drop a vector that this very call still returns.
+        unique = list(dict.fromkeys(sentences))
+        have = {s: self._cache[s] for s in unique if s in self._cache}
+        todo = [s for s in unique if s not in have]
         if todo and self.store is not None:
-            found = self.store.get_vectors(self.id + ":" + self.precision, todo)
-            self._cache.update(found)
-            todo = [s for s in todo if s not in found]
+            have.update(self.store.get_vectors(self.id + ":" + self.precision, todo))
+            todo = [s for s in todo if s not in have]
         if todo:
             # Longest first: batches of similar length waste less padding.
             order = sorted(todo, key=len, reverse=True)
@@ -162,15 +165,17 @@ class Encoder:
                 convert_to_numpy=True,
                 show_progress_bar=show_progress,
             ).astype(np.float32)
-            if len(self._cache) + len(order) > self.cache_limit:
-                self._cache.clear()
-            for s, v in zip(order, vecs, strict=True):
-                self._cache[s] = v
+            fresh = dict(zip(order, vecs, strict=True))
+            have.update(fresh)
             if self.store is not None:
-                self.store.put_vectors(self.id + ":" + self.precision, dict(zip(order, vecs, strict=True)))
+                self.store.put_vectors(self.id + ":" + self.precision, fresh)
+        if len(self._cache) + len(have) > self.cache_limit:
+            self._cache.clear()
+        if len(have) <= self.cache_limit:
+            self._cache.update(have)
         if not sentences:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        return np.stack([self._cache[s] for s in sentences])
+        return np.stack([have[s] for s in sentences])
 
     def preload(self, vectors: dict[str, np.ndarray]) -> None:
         """Seed the cache (e.g. from a batch run's disk cache)."""

@@ -162,3 +162,23 @@ def test_another_framework_runs_without_code_changes():
 def test_placeholder_answers_add_nothing(analyser, blank):
     rep = analyser.analyse(_nom({"Q1": blank, "Q2": "She is lovely."}, nominee="Sam"))
     assert all(e.question != "Q1" for c in rep.criteria.values() for e in c.evidence)
+
+
+def test_encoder_cache_limit_never_drops_vectors_the_call_needs(analyser):
+    """A small cache that must be trimmed mid-call still returns every vector, equal to a fresh
+    encoding: a batch round with sentences repeated across nominations used to hit a KeyError
+    here and fall back to one nomination at a time."""
+    import numpy as np
+
+    from analyser.embed import Encoder
+
+    enc = Encoder(precision="float32")
+    enc.cache_limit = 3
+    first = ["Staff survey scores rose.", "She chairs the network."]
+    enc.encode(first)
+    again = ["Staff survey scores rose.", "Bank staff joined the forum.", "The audit found gaps.", first[1]]
+    got = enc.encode(again)
+    assert got.shape == (4, 384)
+    fresh = analyser.encoder.encode(again)
+    assert np.allclose(got, fresh, atol=1e-5)
+    assert len(enc._cache) <= 3

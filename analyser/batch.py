@@ -313,30 +313,41 @@ def _norm_name(s: str) -> str:
 
 def _shingles(text: str, n: int = 5) -> set[int]:
     w = _WORD.findall(text.lower())
-    return {hash(tuple(w[i : i + n])) for i in range(max(0, len(w) - n + 1))}
+    # zip stops at the shortest slice: exactly the windows of n consecutive words.
+    return set(map(hash, zip(*(w[i:] for i in range(n)), strict=False)))
 
 
 def _similar_pairs(sets: list[set[int]], threshold: float, min_size: int = 8) -> list[tuple[int, int, float]]:
-    """Pairs with Jaccard >= threshold, found through an inverted index of shingles."""
-    index: dict[int, list[int]] = defaultdict(list)
-    for i, s in enumerate(sets):
-        for h in s:
-            index[h].append(i)
-    shared: dict[tuple[int, int], int] = defaultdict(int)
-    for ids in index.values():
-        if len(ids) > 50:  # a stock phrase shared by many: no evidence of copying
-            continue
-        for a in range(len(ids)):
-            for b in range(a + 1, len(ids)):
-                shared[(ids[a], ids[b])] += 1
-    out = []
-    for (a, b), n in shared.items():
-        if len(sets[a]) < min_size or len(sets[b]) < min_size:
-            continue
-        j = n / (len(sets[a]) + len(sets[b]) - n)
-        if j >= threshold:
-            out.append((a, b, j))
-    return out
+    """Pairs (a < b, in order) with Jaccard >= threshold. Shared shingles are counted for all pairs
+    at once by a sparse product of the set-by-shingle incidence matrix with itself."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    if len(sets) < 2:
+        return []
+    columns: dict[int, int] = {}
+    indices: list[int] = []
+    indptr = [0]
+    for s in sets:
+        indices.extend(columns.setdefault(h, len(columns)) for h in s)
+        indptr.append(len(indices))
+    if not indices:
+        return []
+    M = csr_matrix(
+        (np.ones(len(indices), dtype=np.int32), np.asarray(indices), np.asarray(indptr)),
+        shape=(len(sets), len(columns)),
+    )
+    df = np.bincount(indices, minlength=len(columns))
+    # A shingle in only one set shares nothing; a stock phrase shared by many is no evidence of copying.
+    M = M[:, np.flatnonzero((df >= 2) & (df <= 50))]
+    shared = (M @ M.T).tocoo()
+    sizes = np.array([len(s) for s in sets])
+    a, b, n = shared.row, shared.col, shared.data
+    keep = (a < b) & (sizes[a] >= min_size) & (sizes[b] >= min_size)
+    a, b, n = a[keep], b[keep], n[keep]
+    jac = n / (sizes[a] + sizes[b] - n)
+    hit = np.flatnonzero(jac >= threshold)
+    return sorted((int(a[i]), int(b[i]), float(jac[i])) for i in hit)
 
 
 def group_nominations(noms: Sequence[Nomination]) -> dict[str, str]:

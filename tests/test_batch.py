@@ -181,3 +181,31 @@ def test_multiline_answers_with_commas_are_not_mistaken_for_rows(tmp_path, read_
     items = list(read_nominations(p, read_opts))
     ids = [i.id for i in items if isinstance(i, Nomination)]
     assert "R001" not in ids and "R003" in ids
+
+
+def test_similar_pairs_match_exhaustive_jaccard():
+    """The sparse-product pair search finds exactly the pairs an all-pairs Jaccard finds."""
+    import random
+
+    from analyser.batch import _similar_pairs
+
+    rng = random.Random(4)
+    base = [set(rng.sample(range(400), 30)) for _ in range(12)]
+    sets = [
+        *base,
+        *({x for x in s if rng.random() < 0.85} | {1000 + rng.randrange(50)} for s in base[:6]),
+        set(),
+        {1, 2},
+    ]
+    expected = []
+    for a in range(len(sets)):
+        for b in range(a + 1, len(sets)):
+            if min(len(sets[a]), len(sets[b])) < 8:
+                continue
+            j = len(sets[a] & sets[b]) / len(sets[a] | sets[b])
+            if j >= 0.6:
+                expected.append((a, b, j))
+    got = _similar_pairs(sets, 0.6)
+    assert [(a, b) for a, b, _ in got] == [(a, b) for a, b, _ in expected]
+    assert [j for *_, j in got] == pytest.approx([j for *_, j in expected])
+    assert len(got) >= 6  # every thinned copy is found

@@ -177,6 +177,10 @@ class Encoder:
             return np.zeros((0, self.dimension), dtype=np.float32)
         return np.stack([have[s] for s in sentences])
 
+    def forget(self) -> None:
+        """Drop every sentence held in memory (the web app keeps no one's text between requests)."""
+        self._cache.clear()
+
     def preload(self, vectors: dict[str, np.ndarray]) -> None:
         """Seed the cache (e.g. from a batch run's disk cache)."""
         self._cache.update(vectors)

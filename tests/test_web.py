@@ -132,6 +132,7 @@ def test_nothing_typed_is_written_or_logged(analyser, tmp_path, monkeypatch, cap
         c.post("/check", files={"upload": ("x.txt", f"Q1\n{text}".encode(), "text/plain")})
         c.post("/api/analyse", json={"id": CANARY, "answers": {"Q7": text}})  # an error path too
     assert CANARY not in caplog.text
+    assert not any(CANARY in s for s in analyser.encoder._cache), "text kept in memory after the response"
     for p in set(Path(tmp_path).rglob("*")) - before:
         if p.is_file():
             assert CANARY.encode() not in p.read_bytes(), p

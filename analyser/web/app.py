@@ -65,7 +65,11 @@ class Service:
 
     def analyse(self, nom: Any) -> Any:
         with self.lock:
-            return self.analyser.analyse(nom)
+            try:
+                return self.analyser.analyse(nom)
+            finally:
+                # Sentences stay in memory only while their own request is analysed.
+                self.analyser.encoder.forget()
 
     def feedback(self, nom: Any) -> tuple[Any, Any]:
         from analyser.feedback import build_feedback

@@ -210,17 +210,8 @@ def _worker_init(config: dict[str, Any]) -> None:
 
 
 def _worker_analyse(noms: list[Nomination], blind: bool) -> list[dict[str, Any] | str]:
-    """Reports as dicts, or an error description per nomination that could not be analysed."""
-    out: list[dict[str, Any] | str] = []
-    try:
-        return [r.to_dict() for r in _WORKER.analyse_many(noms, blind=blind)]
-    except Exception:  # retried one by one, so that one bad nomination loses nothing else
-        for n in noms:
-            try:
-                out.append(_WORKER.analyse_many([n], blind=blind)[0].to_dict())
-            except Exception as exc:  # reported in errors.csv
-                out.append(f"analysis failed ({type(exc).__name__})")
-        return out
+    """`_analyse_each` in a worker process, with reports as dicts to cross the process boundary."""
+    return [r.to_dict() if isinstance(r, Report) else r for r in _analyse_each(_WORKER, noms, blind)]
 
 
 def _parallel_chunks(
@@ -247,14 +238,8 @@ def _parallel_chunks(
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for fut in done:
                 c = pending.pop(fut)
-                reps: list[Report | None] = []
-                for k, item in zip(c, fut.result(), strict=True):
-                    if isinstance(item, str):
-                        res.errors.append(RowError(noms[k].source or "?", None, f"{noms[k].id}: {item}"))
-                        reps.append(None)
-                    else:
-                        reps.append(Report.from_dict(item))
-                yield c, reps
+                items = [Report.from_dict(i) if isinstance(i, dict) else i for i in fut.result()]
+                yield c, _record_failures([noms[k] for k in c], items, res)
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
         for p in list((getattr(pool, "_processes", None) or {}).values()):
@@ -271,23 +256,35 @@ def _add_copy_flags(report: Report, copies: list[tuple[str, str]]) -> None:
 
 
 def _analyse_chunk(analyser: Any, noms: list[Nomination], blind: bool, res: BatchResult) -> list[Report | None]:
+    return _record_failures(noms, _analyse_each(analyser, noms, blind), res)
+
+
+def _analyse_each(analyser: Any, noms: list[Nomination], blind: bool) -> list[Report | str]:
+    """A report per nomination, or why its analysis failed: when the chunk as a whole fails,
+    it is retried one by one, so that one nomination that breaks the analysis loses no other."""
     try:
         return list(analyser.analyse_many(noms, blind=blind))
-    except KeyboardInterrupt:
-        raise
     except Exception:
-        # One nomination that breaks the analysis must not lose the others: retry one by one.
-        out: list[Report | None] = []
+        out: list[Report | str] = []
         for n in noms:
             try:
                 out.append(analyser.analyse_many([n], blind=blind)[0])
-            except KeyboardInterrupt:
-                raise
             except Exception as exc:
                 log.debug("analysis failed for %s", n.id, exc_info=True)
-                res.errors.append(RowError(n.source or "?", None, f"{n.id}: analysis failed ({type(exc).__name__})"))
-                out.append(None)
+                out.append(f"analysis failed ({type(exc).__name__})")
         return out
+
+
+def _record_failures(noms: list[Nomination], items: list[Report | str], res: BatchResult) -> list[Report | None]:
+    """Failures go to the round's errors (errors.csv); their places hold None."""
+    out: list[Report | None] = []
+    for n, item in zip(noms, items, strict=True):
+        if isinstance(item, str):
+            res.errors.append(RowError(n.source or "?", None, f"{n.id}: {item}"))
+            out.append(None)
+        else:
+            out.append(item)
+    return out
 
 
 def _unique_names(noms: Sequence[Nomination]) -> list[str]:

@@ -169,10 +169,12 @@ class Encoder:
             have.update(fresh)
             if self.store is not None:
                 self.store.put_vectors(self.id + ":" + self.precision, fresh)
-        if len(self._cache) + len(have) > self.cache_limit:
+        self._cache.update(have)
+        if len(self._cache) > self.cache_limit:
+            # Over the limit: keep only this call's vectors (the next chunk most likely repeats them).
             self._cache.clear()
-        if len(have) <= self.cache_limit:
-            self._cache.update(have)
+            if len(have) <= self.cache_limit:
+                self._cache.update(have)
         if not sentences:
             return np.zeros((0, self.dimension), dtype=np.float32)
         return np.stack([have[s] for s in sentences])

@@ -209,18 +209,7 @@ class OrdinalClassifier(ClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, accept_sparse=["csr", "csc"])
-        if not all(isinstance(m, (float, LogisticRegression)) for m in self.models_):
-            return np.stack([self._cumulative_with(X, c) for c in columns])
-        out = np.zeros((len(columns), X.shape[0], len(self.models_)))
-        for k, m in enumerate(self.models_):
-            if isinstance(m, float):
-                out[:, :, k] = m
-                continue
-            base = np.asarray(X @ m.coef_[0]).ravel() + m.intercept_[0]
-            for i, c in enumerate(columns):
-                z = base + (m.coef_[0][c] if c is not None else 0.0)
-                out[i, :, k] = 1.0 / (1.0 + np.exp(-z))
-        return np.minimum.accumulate(out, axis=2)
+        return self.cumulative_proba_blocks([(X, 1.0)], columns)
 
     def cumulative_proba_blocks(self, blocks: list[tuple[Any, float]], columns: list[int | None]) -> np.ndarray:
         """cumulative_proba_onehot of hstack([B * scale for B, scale in blocks]), without building
@@ -231,9 +220,11 @@ class OrdinalClassifier(ClassifierMixin, BaseEstimator):
         if sum(widths) != self.n_features_in_:
             raise ValueError(f"blocks have {sum(widths)} features, the model expects {self.n_features_in_}")
         if not all(isinstance(m, (float, LogisticRegression)) for m in self.models_):
+            # Calibrated models are not linear in X: score each one-hot input explicitly.
             from scipy.sparse import csr_matrix, hstack
 
-            return self.cumulative_proba_onehot(hstack([csr_matrix(b) * s for b, s in blocks]).tocsr(), columns)
+            X = hstack([csr_matrix(b) * s for b, s in blocks]).tocsr()
+            return np.stack([self._cumulative_with(X, c) for c in columns])
         edges = np.cumsum([0, *widths])
         n = blocks[0][0].shape[0]
         out = np.zeros((len(columns), n, len(self.models_)))

@@ -96,17 +96,23 @@ class EvidenceModel:
                 out[i, self.questions.index(q)] = 1.0
         return out
 
-    def strength_inputs(self, X: np.ndarray, W: Any, col: int | None) -> Any:
-        """Dense features, the sub-criterion one-hot and the word features (weighted up, because
-        wording — 'will', 'rose from', 'said' — carries much of the strength)."""
-        from scipy.sparse import csr_matrix, hstack
-
+    def strength_blocks(self, X: np.ndarray, W: Any, col: int | None) -> list[tuple[Any, float]]:
+        """The strength model's input as (block, scale) side by side: dense features, the
+        sub-criterion one-hot and the word features (weighted up, because wording — 'will',
+        'rose from', 'said' — carries much of the strength)."""
         onehot = np.zeros((X.shape[0], len(self.criteria)), dtype=np.float32)
         if col is not None:
             onehot[:, col] = 1.0
-        if self.strength_lexical_weight == 0:
-            return csr_matrix(np.hstack([X, onehot]))
-        return hstack([csr_matrix(np.hstack([X, onehot])), W * self.strength_lexical_weight]).tocsr()
+        blocks: list[tuple[Any, float]] = [(X, 1.0), (onehot, 1.0)]
+        if self.strength_lexical_weight:
+            blocks.append((W, self.strength_lexical_weight))
+        return blocks
+
+    def strength_inputs(self, X: np.ndarray, W: Any, col: int | None) -> Any:
+        """`strength_blocks` as one sparse matrix (for training)."""
+        from scipy.sparse import csr_matrix, hstack
+
+        return hstack([csr_matrix(b) * s for b, s in self.strength_blocks(X, W, col)]).tocsr()
 
     def content_relevance(self, X: np.ndarray, W: Any) -> np.ndarray:
         """(n, k) P(sentence evidences each trained sub-criterion) from content alone."""
@@ -173,10 +179,7 @@ class EvidenceModel:
         # strength model only as a one-hot, so the sentence features are multiplied once.
         offset = X.shape[1]
         cols = [offset + self.criteria.index(c) if known[j] else None for j, c in enumerate(criteria)]
-        blocks = [(X, 1.0), (np.zeros((n, len(self.criteria)), dtype=np.float32), 1.0)]
-        if self.strength_lexical_weight:
-            blocks.append((Wd, self.strength_lexical_weight))
-        cp = self.strength.cumulative_proba_blocks(blocks, cols)  # (k, n, K), as strength_inputs would give
+        cp = self.strength.cumulative_proba_blocks(self.strength_blocks(X, Wd, None), cols)  # (k, n, K)
         # Strength classes are 1, 2, 3: cumulative columns are P(>1) and P(>2).
         cum[:, :, : cp.shape[2]] = np.transpose(cp, (1, 0, 2))
         return SentenceScores(rel, content, cum)

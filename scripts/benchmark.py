@@ -77,7 +77,7 @@ noms = [n for n in read_nominations(sys.argv[1], opts) if hasattr(n, "answers")]
 sents = [s.model_text for ss in process_nominations(build_nlp(), noms) for s in ss]
 enc = Encoder(precision=sys.argv[2])
 enc.encode(["warm up"] * 64)
-enc._cache.clear()
+enc.forget()
 t = time.perf_counter()
 enc.encode(sents)
 dt = time.perf_counter() - t

@@ -205,13 +205,19 @@ def canonical_actor(text: str, names: set[str], team: bool) -> str:
     return clean_sentence(pattern.sub(ACTOR, text)) if pattern is not None else clean_sentence(text)
 
 
+def name_alternation(names: Iterable[str]) -> str:
+    """Regular-expression alternatives for the nominee's name tokens, as written in text
+    (capitalised), longest first so that "Annabel" is not matched as "Anna"."""
+    return "|".join(re.escape(n.capitalize()) for n in sorted(names, key=len, reverse=True))
+
+
 @lru_cache(maxsize=4096)
 def _actor_pattern(names: frozenset[str], team: bool) -> re.Pattern[str] | None:
     alts = []
     if names:
         # A capitalised name, possibly several of its parts in a row ("Amira Hassan"), and a
         # team's name followed by "team".
-        name_alt = "|".join(re.escape(n.capitalize()) for n in sorted(names, key=len, reverse=True))
+        name_alt = name_alternation(names)
         alts.append(rf"(?:{name_alt})(?:\s+(?:{name_alt}))*" + (r"(?:\s+team)?" if team else ""))
     if team:
         alts.append(r"(?i:the\s+(?:whole\s+|ward\s+)?team|our\s+team|the\s+service|we|they)")
@@ -221,7 +227,7 @@ def _actor_pattern(names: frozenset[str], team: bool) -> re.Pattern[str] | None:
 
 
 def sentences_of(doc: Any, qid: str) -> Iterable[SentenceInfo]:
-    from analyser.nlp.components import SIGNALS
+    from analyser.nlp.components import signals_in
 
     index = 0
     names = set(doc._.analyser_names or ())
@@ -241,7 +247,7 @@ def sentences_of(doc: Any, qid: str) -> Iterable[SentenceInfo]:
             question=qid,
             index=index,
             text=text,
-            signals=[s for s in SIGNALS if s in cues],
+            signals=signals_in(cues),
             cues={k: list(v) for k, v in cues.items()},
             n_words=len(_WORDS.findall(raw)),
             # The models read the analysed copy (sentence case for text typed in capitals).

@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from analyser.nlp import name_alternation
 from analyser.nlp.lexicon import DEFAULT_LEXICON, FAMILIES, load_lexicon
 
 # Signal names as they appear in reports, in a stable order.
@@ -68,9 +69,13 @@ def _cues_of(span: Span) -> dict[str, list[str]]:
     return store.get(span.start, {})
 
 
-def _signals_of(span: Span) -> list[str]:
-    cues = _cues_of(span)
+def signals_in(cues: dict[str, list[str]]) -> list[str]:
+    """The signals a sentence's cues show, in the fixed order of SIGNALS."""
     return [s for s in SIGNALS if s in cues]
+
+
+def _signals_of(span: Span) -> list[str]:
+    return signals_in(_cues_of(span))
 
 
 if not Span.has_extension("cues"):
@@ -89,7 +94,6 @@ def _add(doc: Doc, sent: Span, signal: str, cue: str) -> None:
     _store(doc).setdefault(sent.start, {}).setdefault(signal, []).append(cue)
 
 
-_BULLET = re.compile(r"^(?:[\u2022\u25cf\u25aa\u25e6\u2023\u2043\u2219*\-\u2013\u2014>]|\(?\d{1,2}[.)]|\(?[a-z][.)])$")
 _LINE_BREAK = re.compile(r"\n[ \t\r\f\v]*")
 _OPEN_Q = {"\u201c": "\u201d", '"': '"', "\u2018": "\u2019", "\u00ab": "\u00bb"}
 
@@ -385,7 +389,7 @@ class ActorMarker:
 
     @lru_cache(maxsize=1024)  # noqa: B019 - one pattern per (names, team); the component lives as long as the pipeline
     def _pattern(self, names: frozenset[str], team: bool) -> re.Pattern[str]:
-        alts = [re.escape(n.capitalize()) for n in sorted(names, key=len, reverse=True)]
+        alts = [name_alternation(names)] if names else []
         words = ["they", "they've", "they're"] if team else list(self.pronouns)
         alts.append("(?i:" + "|".join(re.escape(w) for w in words) + ")")
         return re.compile(r"(?<![\w'])(?:" + "|".join(alts) + r")(?![\w'])")

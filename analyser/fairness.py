@@ -25,6 +25,14 @@ def fairness_report(analyser: Any, records: Sequence[CorpusRecord]) -> dict[str,
     crit = analyser.framework.criterion_ids
     reports = analyser.analyse_many([r.nomination for r in records])
     levels = {r.id: np.array([rep.criteria[c].strength for c in crit]) for r, rep in zip(records, reports, strict=True)}
+    return fairness_from_levels(records, levels, crit)
+
+
+def fairness_from_levels(
+    records: Sequence[CorpusRecord], levels: dict[str, np.ndarray], crit: list[str]
+) -> dict[str, Any]:
+    """The fairness figures from each record's levels (in `crit` order), however they were made:
+    by the shipped model, or out of fold during training (`scripts/fairness_cv.py`)."""
     gold = {r.id: np.array([r.labels.get(c, 0) for c in crit]) for r in records}
     style_of = {r.id: str(r.extra.get("style", "original")) for r in records}
     twin_of = {r.id: str(r.extra.get("twin_of") or "") for r in records}

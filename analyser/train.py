@@ -122,6 +122,7 @@ def fit_sentence_heads(
         questions=list(question_ids),
         relevance_mode=params["relevance_mode"],
         strength_lexical_weight=params["strength_lexical_weight"],
+        lexical_weight=params["lexical_weight"],
     )
     if params["relevance_mode"] != "content":
         Q = model.question_onehot(questions)
@@ -144,6 +145,7 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "relevance_mode": "blend",
     "misplaced_recall": 0.65,
     "strength_lexical_weight": 2.0,
+    "lexical_weight": 0.5,
     "folds": 5,
     "seed": 0,
     "n_jobs": None,
@@ -154,16 +156,24 @@ def _group(record: CorpusRecord) -> str:
     return str(record.extra.get("twin_of") or record.id)
 
 
+def assign_folds(records: Sequence[CorpusRecord], folds: int, seed: int | None = None) -> np.ndarray:
+    """The fold of each record. Folds go by original nomination, so that a style twin is never
+    scored by heads that saw its original. The default assignment is fixed (sorted ids); a seed
+    shuffles it, to see how much a cross-validated figure owes to the split."""
+    groups = sorted({_group(r) for r in records})
+    if seed is not None:
+        groups = [groups[i] for i in np.random.default_rng(seed).permutation(len(groups))]
+    group_fold = {g: k % folds for k, g in enumerate(groups)}
+    return np.array([group_fold[_group(r)] for r in records])
+
+
 def out_of_fold(
     data: SentenceData, params: dict[str, Any], question_ids: list[str], progress: Progress | None = None
 ) -> list[SentenceScores]:
     """Relevance and strength scores of each training nomination from heads that never saw it."""
     n = len(data.records)
     folds = params["folds"]
-    # Folds by original nomination: a style twin is never scored by heads that saw its original.
-    groups = sorted({_group(r) for r in data.records})
-    group_fold = {g: k % folds for k, g in enumerate(groups)}
-    fold_of = np.array([group_fold[_group(r)] for r in data.records])
+    fold_of = assign_folds(data.records, folds, params.get("fold_seed"))
     oof: list[SentenceScores] = [SentenceScores(np.zeros(0), np.zeros(0), np.zeros(0))] * n
     for f in range(folds):
         if progress:
@@ -183,6 +193,36 @@ def out_of_fold(
         for i in te:
             oof[i] = m.sentence_scores(data.X[i], data.texts[i], [s.question for s in data.sentences[i]], data.criteria)
     return oof
+
+
+def cross_validated_levels(
+    data: SentenceData, params: dict[str, Any], question_ids: list[str], progress: Progress | None = None
+) -> np.ndarray:
+    """(n, k) level of every training nomination from a model that never saw it or its twins:
+    out-of-fold sentence scores, then an aggregator fitted on the other folds' scores. How a
+    training configuration would do on unseen nominations, measured on the training split alone
+    (see scripts/fairness_cv.py)."""
+    from analyser.analyse import decide_level
+    from analyser.heads import OrdinalClassifier
+
+    p = {**DEFAULT_PARAMS, **params}
+    crit = data.criteria
+    oof = out_of_fold(data, p, question_ids, progress)
+    fold_of = assign_folds(data.records, p["folds"], p.get("fold_seed"))
+    shape = EvidenceModel(crit, None, None, None, None, None, None)
+    A = [shape.aggregator_inputs(shape.aggregate_features(o.relevance, o.cumulative), crit) for o in oof]
+    Y = data.labels
+    levels = np.zeros_like(Y)
+    for f in range(p["folds"]):
+        tr, te = np.flatnonzero(fold_of != f), np.flatnonzero(fold_of == f)
+        if te.size == 0:
+            continue
+        agg = OrdinalClassifier(C=p["aggregator_C"]).fit(np.vstack([A[i] for i in tr]), Y[tr].reshape(-1))
+        for i in te:
+            proba = np.zeros((len(crit), 4))
+            proba[:, agg.classes_.astype(int)] = agg.predict_proba(A[i])
+            levels[i] = [decide_level(row) for row in proba]
+    return levels
 
 
 def _recall_threshold(scores: np.ndarray, truth: np.ndarray, min_recall: float, default: float) -> float:

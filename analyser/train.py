@@ -202,27 +202,37 @@ def cross_validated_levels(
     out-of-fold sentence scores, then an aggregator fitted on the other folds' scores. How a
     training configuration would do on unseen nominations, measured on the training split alone
     (see scripts/fairness_cv.py)."""
+    from threadpoolctl import threadpool_limits
+
     from analyser.analyse import decide_level
     from analyser.heads import OrdinalClassifier
 
     p = {**DEFAULT_PARAMS, **params}
     crit = data.criteria
-    oof = out_of_fold(data, p, question_ids, progress)
+    with threadpool_limits(limits=1, user_api="blas"):  # as in `train`: one BLAS thread is faster here
+        oof = out_of_fold(data, p, question_ids, progress)
     fold_of = assign_folds(data.records, p["folds"], p.get("fold_seed"))
-    shape = EvidenceModel(crit, None, None, None, None, None, None)
-    A = [shape.aggregator_inputs(shape.aggregate_features(o.relevance, o.cumulative), crit) for o in oof]
+    # Only the aggregator of this holder is ever set: it turns sentence scores into levels.
+    holder = EvidenceModel(crit, None, None, None, None, None, None)
+    A = _aggregator_rows(holder, oof, crit)
     Y = data.labels
     levels = np.zeros_like(Y)
     for f in range(p["folds"]):
         tr, te = np.flatnonzero(fold_of != f), np.flatnonzero(fold_of == f)
         if te.size == 0:
             continue
-        agg = OrdinalClassifier(C=p["aggregator_C"]).fit(np.vstack([A[i] for i in tr]), Y[tr].reshape(-1))
-        for i in te:
-            proba = np.zeros((len(crit), 4))
-            proba[:, agg.classes_.astype(int)] = agg.predict_proba(A[i])
-            levels[i] = [decide_level(row) for row in proba]
+        holder.aggregator = OrdinalClassifier(C=p["aggregator_C"]).fit(A[tr].reshape(-1, A.shape[2]), Y[tr].reshape(-1))
+        probs = holder.level_probabilities_many([(oof[i].relevance, oof[i].cumulative) for i in te], crit)
+        for i, pr in zip(te, probs, strict=True):
+            levels[i] = [decide_level(row) for row in pr]
     return levels
+
+
+def _aggregator_rows(model: EvidenceModel, scores: Sequence[SentenceScores], crit: list[str]) -> np.ndarray:
+    """(n, k, features): the aggregator's input for each nomination's sentence scores."""
+    return np.stack(
+        [model.aggregator_inputs(model.aggregate_features(o.relevance, o.cumulative), crit) for o in scores]
+    )
 
 
 def _recall_threshold(scores: np.ndarray, truth: np.ndarray, min_recall: float, default: float) -> float:
@@ -307,9 +317,10 @@ def _train(
         fw.question_ids,
         p,
     )
-    agg_X = np.vstack([model.aggregator_inputs(model.aggregate_features(o.relevance, o.cumulative), crit) for o in oof])
-    agg_y = data.labels.reshape(-1)
-    model.aggregator = OrdinalClassifier(C=p["aggregator_C"]).fit(agg_X, agg_y)
+    agg_X = _aggregator_rows(model, oof, crit)
+    model.aggregator = OrdinalClassifier(C=p["aggregator_C"]).fit(
+        agg_X.reshape(-1, agg_X.shape[2]), data.labels.reshape(-1)
+    )
     # The similarity head: relevance from the cosine to a sub-criterion's exemplars, for frameworks
     # without a trained head. Fitted on this framework's sentences, pooled over sub-criteria.
     ex_vecs = [encoder.encode([c.description, *c.exemplars]) for c in fw.criteria]

@@ -31,7 +31,6 @@ def evaluate_configs(
     """Per configuration: the per-seed figures and their medians."""
     sys.path.insert(0, str(ROOT))
     from scipy.stats import spearmanr
-    from threadpoolctl import threadpool_limits
 
     from analyser.corpus import load_records
     from analyser.criteria import load_framework
@@ -53,8 +52,7 @@ def evaluate_configs(
         runs = []
         for seed in fold_seeds:
             say(f"{json.dumps(cfg)} fold seed {seed}")
-            with threadpool_limits(limits=1, user_api="blas"):
-                L = cross_validated_levels(data, {**cfg, "fold_seed": seed}, fw.question_ids)
+            L = cross_validated_levels(data, {**cfg, "fold_seed": seed}, fw.question_ids)
             fair = fairness_from_levels(records, {r.id: L[i] for i, r in enumerate(records)}, data.criteria)
             run: dict[str, Any] = {
                 "fold_seed": seed,

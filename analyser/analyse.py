@@ -205,7 +205,7 @@ class Analyser:
     def _score(
         self, nominations: Sequence[Nomination], sentence_lists: list[list[SentenceInfo]], vectors: np.ndarray
     ) -> list[Scored]:
-        from analyser.features import sentence_matrix
+        from analyser.features import register_features, sentence_matrix
         from analyser.nlp import is_team
 
         if not nominations:
@@ -227,7 +227,10 @@ class Analyser:
         sc = model.sentence_scores(X, [s.model_text for s in flat], [s.question for s in flat], crit_ids, sim)
         parts = [slice(bounds[k], bounds[k + 1]) for k in range(len(sentence_lists))]
         probs = model.level_probabilities_many(
-            [(sc.relevance[p], sc.cumulative[p]) for p in parts], crit_ids, trained=trained
+            [(sc.relevance[p], sc.cumulative[p]) for p in parts],
+            crit_ids,
+            trained=trained,
+            registers=[register_features(sents) for sents in sentence_lists],
         )
         return [
             Scored(sents, sc.relevance[p], sc.content[p], sc.cumulative[p], pr)

@@ -96,3 +96,32 @@ def sentence_matrix(embeddings: np.ndarray, sentences: Sequence[SentenceInfo], t
         return np.zeros((0, 3 * d + N_SIGNAL_FEATURES), dtype=np.float32)
     emb = embeddings.astype(np.float32)
     return np.hstack([emb, neighbour_embeddings(emb, sentences), signal_features(sentences, team)])
+
+
+N_REGISTER = 3
+_PUNCT = ".,;:!?()[]'\"\u2018\u2019\u201c\u201d"
+
+
+def register_features(sentences: Sequence[SentenceInfo]) -> np.ndarray:
+    """(N_REGISTER,) how a nomination is written, whatever it says: mean sentence length (log),
+    mean word length, and the share of long words.
+
+    Only the aggregator reads these, and only because the training corpus holds style twins (the
+    same facts and labels written in plain words, formal jargon and by writers whose first language
+    is not English): with them it can learn how much of a nomination's sentence scores is register
+    rather than evidence. Plain writing splits an example into several short sentences, which gives
+    more chances for one of them to score high; without these features the plain twins were rated
+    about 0.75 levels higher in total than their originals under cross-validation.
+    """
+    words = [w.strip(_PUNCT) for s in sentences for w in s.text.split()]
+    words = [w for w in words if w]
+    if not words:
+        return np.zeros(N_REGISTER)
+    lengths = np.array([len(w) for w in words], dtype=np.float64)
+    return np.array(
+        [
+            np.log1p(len(words) / len(sentences)),
+            lengths.mean() / 5.0,
+            5.0 * float((lengths >= 9).mean()),
+        ]
+    )

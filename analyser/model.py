@@ -10,6 +10,7 @@ How sentence scores become a level for one sub-criterion c of one nomination:
               meaning (embeddings of s and its neighbours, signals), one on wording (tf-idf)
   P(>=k|s)  = P(s is evidence of strength >= k | it is evidence)  strength head (k = 2, 3)
   features  = max_s r(s), max_s r(s)P(>=2|s), max_s r(s)P(>=3|s), how many s are relevant, ...
+              and the nomination's register (sentence and word length; see `register_features`)
   level     = ordinal aggregator over those features -> P(level = 0..3)
 The level is the most probable one; its probability is the confidence.
 """
@@ -82,6 +83,8 @@ class EvidenceModel:
     lexical_weight: float = 0.5
     # Scale of the word features in the strength model (0 = meaning and signals only).
     strength_lexical_weight: float = 2.0
+    # Whether the aggregator reads the nomination's register (analyser.features.register_features).
+    register: bool = False
 
     # ----- prediction -------------------------------------------------------------------------
     def lexical_features(self, texts: list[str]) -> Any:
@@ -214,29 +217,51 @@ class EvidenceModel:
         out[:] = np.hstack([base, n, n * base])
         return out
 
-    def aggregator_inputs(self, agg: np.ndarray, criteria: list[str], trained: bool = True) -> np.ndarray:
+    def aggregator_inputs(
+        self, agg: np.ndarray, criteria: list[str], trained: bool = True, register: np.ndarray | None = None
+    ) -> np.ndarray:
+        """The aggregator's rows: the score features, the nomination's register when this model
+        reads it, and the sub-criterion as a one-hot."""
         onehot = np.zeros((len(criteria), len(self.criteria)))
         if trained:
             for j, c in enumerate(criteria):
                 if c in self.criteria:
                     onehot[j, self.criteria.index(c)] = 1.0
-        return np.hstack([agg, onehot])
+        if not self.register:
+            return np.hstack([agg, onehot])
+        if register is None:
+            raise ValueError("this model's aggregator reads the register: pass register_features")
+        return np.hstack([agg, np.tile(register, (len(criteria), 1)), onehot])
 
     def level_probabilities(
-        self, rel: np.ndarray, cum: np.ndarray, criteria: list[str], trained: bool = True
+        self,
+        rel: np.ndarray,
+        cum: np.ndarray,
+        criteria: list[str],
+        trained: bool = True,
+        register: np.ndarray | None = None,
     ) -> np.ndarray:
         """(k, 4) probability of each level 0..3 per sub-criterion."""
-        return self.level_probabilities_many([(rel, cum)], criteria, trained)[0]
+        return self.level_probabilities_many([(rel, cum)], criteria, trained, [register])[0]
 
     def level_probabilities_many(
-        self, scores: list[tuple[np.ndarray, np.ndarray]], criteria: list[str], trained: bool = True
+        self,
+        scores: list[tuple[np.ndarray, np.ndarray]],
+        criteria: list[str],
+        trained: bool = True,
+        registers: list[np.ndarray | None] | None = None,
     ) -> list[np.ndarray]:
-        """level_probabilities for many nominations, with one call to the aggregator."""
+        """level_probabilities for many nominations, with one call to the aggregator. `registers`
+        holds each nomination's register_features (needed when the model reads them)."""
         k = len(criteria)
         if not scores:
             return []
+        regs = registers if registers is not None else [None] * len(scores)
         inputs = np.vstack(
-            [self.aggregator_inputs(self.aggregate_features(r, c), criteria, trained) for r, c in scores]
+            [
+                self.aggregator_inputs(self.aggregate_features(r, c), criteria, trained, g)
+                for (r, c), g in zip(scores, regs, strict=True)
+            ]
         )
         p = self.aggregator.predict_proba(inputs)
         out = np.zeros((len(scores) * k, 4))
@@ -272,6 +297,7 @@ class EvidenceModel:
         meta["relevance_mode"] = self.relevance_mode
         meta["lexical_weight"] = self.lexical_weight
         meta["strength_lexical_weight"] = self.strength_lexical_weight
+        meta["register_features"] = self.register
         (folder / "meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         return folder
 
@@ -303,6 +329,7 @@ class EvidenceModel:
             relevance_mode=str(meta.get("relevance_mode", "content")),
             lexical_weight=float(meta.get("lexical_weight", 0.5)),
             strength_lexical_weight=float(meta.get("strength_lexical_weight", 2.0)),
+            register=bool(meta.get("register_features", False)),
             strength=heads["strength"],
             aggregator=heads["aggregator"],
             similarity=heads["similarity"],

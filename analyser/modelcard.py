@@ -83,8 +83,14 @@ def model_card(meta: dict[str, Any], res: dict[str, Any], fair: dict[str, Any] |
         "embeddings of a sentence and its neighbours plus signals, and on word and character tf-idf; each "
         "once from content alone and once knowing the question the sentence is under, blended), an "
         "ordinal strength model (levels 1-3 of a sentence as evidence) and an ordinal aggregator that "
-        "turns sentence scores into probabilities of levels 0-3 per sub-criterion; the level reported "
-        "is the expected level, rounded.",
+        "turns sentence scores into probabilities of levels 0-3 per sub-criterion"
+        + (
+            " (it also reads the nomination's register: sentence and word length, so that with the style "
+            "twins it learns how much of the scores comes from how a nomination is written)"
+            if m.get("register_features")
+            else ""
+        )
+        + "; the level reported is the expected level, rounded.",
         f"- Citation threshold {m['thresholds']['cite']} (tuned on out-of-fold scores so that about 80% of cited "
         f"sentences are gold evidence). Misplaced evidence: every candidate with a content score of at least "
         f"{m['thresholds']['misplaced']} is in the JSON report (tuned for recall); the judge's summary and the "

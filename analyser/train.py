@@ -146,6 +146,7 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "misplaced_recall": 0.65,
     "strength_lexical_weight": 2.0,
     "lexical_weight": 0.5,
+    "register_features": True,
     "folds": 5,
     "seed": 0,
     "n_jobs": None,
@@ -213,8 +214,9 @@ def cross_validated_levels(
         oof = out_of_fold(data, p, question_ids, progress)
     fold_of = assign_folds(data.records, p["folds"], p.get("fold_seed"))
     # Only the aggregator of this holder is ever set: it turns sentence scores into levels.
-    holder = EvidenceModel(crit, None, None, None, None, None, None)
-    A = _aggregator_rows(holder, oof, crit)
+    holder = EvidenceModel(crit, None, None, None, None, None, None, register=bool(p["register_features"]))
+    registers = _registers(data)
+    A = _aggregator_rows(holder, oof, crit, registers)
     Y = data.labels
     levels = np.zeros_like(Y)
     for f in range(p["folds"]):
@@ -222,16 +224,29 @@ def cross_validated_levels(
         if te.size == 0:
             continue
         holder.aggregator = OrdinalClassifier(C=p["aggregator_C"]).fit(A[tr].reshape(-1, A.shape[2]), Y[tr].reshape(-1))
-        probs = holder.level_probabilities_many([(oof[i].relevance, oof[i].cumulative) for i in te], crit)
+        probs = holder.level_probabilities_many(
+            [(oof[i].relevance, oof[i].cumulative) for i in te], crit, True, [registers[i] for i in te]
+        )
         for i, pr in zip(te, probs, strict=True):
             levels[i] = [decide_level(row) for row in pr]
     return levels
 
 
-def _aggregator_rows(model: EvidenceModel, scores: Sequence[SentenceScores], crit: list[str]) -> np.ndarray:
+def _registers(data: SentenceData) -> list[np.ndarray]:
+    from analyser.features import register_features
+
+    return [register_features(ss) for ss in data.sentences]
+
+
+def _aggregator_rows(
+    model: EvidenceModel, scores: Sequence[SentenceScores], crit: list[str], registers: Sequence[np.ndarray]
+) -> np.ndarray:
     """(n, k, features): the aggregator's input for each nomination's sentence scores."""
     return np.stack(
-        [model.aggregator_inputs(model.aggregate_features(o.relevance, o.cumulative), crit) for o in scores]
+        [
+            model.aggregator_inputs(model.aggregate_features(o.relevance, o.cumulative), crit, True, g)
+            for o, g in zip(scores, registers, strict=True)
+        ]
     )
 
 
@@ -317,7 +332,8 @@ def _train(
         fw.question_ids,
         p,
     )
-    agg_X = _aggregator_rows(model, oof, crit)
+    model.register = bool(p["register_features"])
+    agg_X = _aggregator_rows(model, oof, crit, _registers(data))
     model.aggregator = OrdinalClassifier(C=p["aggregator_C"]).fit(
         agg_X.reshape(-1, agg_X.shape[2]), data.labels.reshape(-1)
     )

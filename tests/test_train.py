@@ -63,6 +63,7 @@ def test_artefact_round_trips(two_trainings, analyser):
     a, _, out = two_trainings
     loaded = EvidenceModel.load(out / "a")
     assert loaded.criteria == a.criteria and loaded.thresholds == a.thresholds
+    assert a.register and loaded.register  # the default aggregator reads the register, and keeps it
     for pa, pl in zip(_scores(a, analyser), _scores(loaded, analyser), strict=True):
         assert np.array_equal(pa, pl)
 

@@ -12,7 +12,7 @@ How sentence scores become a level for one sub-criterion c of one nomination:
   features  = max_s r(s), max_s r(s)P(>=2|s), max_s r(s)P(>=3|s), how many s are relevant, ...
               and the nomination's register (sentence and word length; see `register_features`)
   level     = ordinal aggregator over those features -> P(level = 0..3)
-The level is the most probable one; its probability is the confidence.
+The level is the expected level, rounded (analyser.analyse.decide_level).
 """
 
 from __future__ import annotations

@@ -15,19 +15,20 @@ import json
 import sys
 from pathlib import Path
 
+from validate import numbered_records  # the same folder: both run as scripts, standard library only
+
 HERE = Path(__file__).resolve().parent
 STYLES = ("esl", "plain", "jargon")
 SAME = ("nominee", "nominee_type", "setting")
 
 
 def _originals() -> dict[str, dict]:
-    out: dict[str, dict] = {}
-    for f in sorted((HERE.parent / "raw").glob("*.jsonl")):
-        for line in f.open(encoding="utf-8"):
-            if line.strip():
-                rec = json.loads(line)
-                out[rec["id"]] = rec
-    return out
+    return {
+        rec["id"]: rec
+        for f in sorted((HERE.parent / "raw").glob("*.jsonl"))
+        for _, rec in numbered_records(f)
+        if isinstance(rec, dict)
+    }
 
 
 def _strongest_by_question(rec: dict) -> dict[tuple[str, str], int]:
@@ -69,16 +70,12 @@ def main(argv: list[str]) -> int:
     problems: list[str] = []
     count = 0
     for name in argv:
-        for lineno, line in enumerate(Path(name).open(encoding="utf-8"), 1):
-            if not line.strip():
-                continue
+        for where, twin in numbered_records(Path(name)):
             count += 1
-            try:
-                twin = json.loads(line)
-            except json.JSONDecodeError as exc:
-                problems.append(f"{name}:{lineno}: not valid JSON ({exc.msg})")
+            if isinstance(twin, json.JSONDecodeError):
+                problems.append(f"{where}: not valid JSON ({twin.msg})")
                 continue
-            problems.extend(f"{name}:{lineno}: {twin.get('id', '?')}: {e}" for e in check_twin(twin, originals))
+            problems.extend(f"{where}: {twin.get('id', '?')}: {e}" for e in check_twin(twin, originals))
     for p in problems:
         print(p)
     print(f"{count} twins, {len(problems)} problems", file=sys.stderr)

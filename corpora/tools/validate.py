@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 CRITERIA = ["Q1.a", "Q1.b", "Q2.a", "Q2.b", "Q2.c", "Q3.a", "Q3.b", "Q4.a", "Q4.b"]
 QUESTIONS = ["Q1", "Q2", "Q3", "Q4"]
@@ -88,24 +90,32 @@ def check_record(rec: object) -> list[str]:
     return errors
 
 
-def validate_file(path: Path) -> list[str]:
-    problems: list[str] = []
-    ids: set[str] = set()
+def numbered_records(path: Path) -> Iterator[tuple[str, Any]]:
+    """(`file:line`, record) for every non-blank line; the record is the JSONDecodeError when the
+    line is not JSON, so that a checker can report it and go on."""
     with path.open(encoding="utf-8") as fh:
         for lineno, line in enumerate(fh, 1):
             if not line.strip():
                 continue
             try:
-                rec = json.loads(line)
+                yield f"{path}:{lineno}", json.loads(line)
             except json.JSONDecodeError as exc:
-                problems.append(f"{path}:{lineno}: not valid JSON ({exc.msg})")
-                continue
-            rid = rec.get("id", "?") if isinstance(rec, dict) else "?"
-            if rid in ids:
-                problems.append(f"{path}:{lineno}: id {rid!r} repeated")
-            ids.add(rid)
-            for err in check_record(rec):
-                problems.append(f"{path}:{lineno}: {rid}: {err}")
+                yield f"{path}:{lineno}", exc
+
+
+def validate_file(path: Path) -> list[str]:
+    problems: list[str] = []
+    ids: set[str] = set()
+    for where, rec in numbered_records(path):
+        if isinstance(rec, json.JSONDecodeError):
+            problems.append(f"{where}: not valid JSON ({rec.msg})")
+            continue
+        rid = rec.get("id", "?") if isinstance(rec, dict) else "?"
+        if rid in ids:
+            problems.append(f"{where}: id {rid!r} repeated")
+        ids.add(rid)
+        for err in check_record(rec):
+            problems.append(f"{where}: {rid}: {err}")
     return problems
 
 

@@ -116,6 +116,25 @@ def _wb_ngrams(word: str, lo: int, hi: int) -> list[str]:
     return out
 
 
+def float32_coefficients(head: Any) -> None:
+    """Store the coefficients of every logistic regression inside a fitted head in float32, in place.
+
+    The wording heads hold one coefficient per tf-idf feature (about 76,000) per sub-criterion: in
+    float64 they were most of a 9.6 MB artefact. In float32 it is half that; probabilities move by
+    less than 1e-6 and no level changed on the held-out sets.
+    """
+    stack = [head]
+    while stack:
+        o = stack.pop()
+        if isinstance(o, LogisticRegression):
+            o.coef_ = o.coef_.astype(np.float32)
+            continue
+        for name in ("estimators_", "calibrated_classifiers_", "models_"):
+            stack.extend(getattr(o, name, None) or [])
+        if hasattr(o, "calibrators"):  # one fitted (estimator, calibrators) pair of a calibrated head
+            stack.append(o.estimator)
+
+
 def word_features(lexical: Any, X: Any) -> Any:
     """The word part of the fitted lexical union's output (its first block of columns)."""
     n_word = len(lexical.transformer_list[0][1].vocabulary_)

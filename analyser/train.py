@@ -302,7 +302,7 @@ def _train(
     from sklearn.linear_model import LogisticRegression
 
     from analyser.embed import Encoder
-    from analyser.heads import OrdinalClassifier
+    from analyser.heads import OrdinalClassifier, float32_coefficients
     from analyser.nlp import build_nlp
 
     t0 = time.time()
@@ -354,6 +354,17 @@ def _train(
     other = np.array([[c.split(".")[0] != q for c in crit] for q in qs])
     misplaced = _recall_threshold(Rc[other], G[other], p["misplaced_recall"], 0.5) if other.any() else 0.5
     model.thresholds = Thresholds(cite=cite, misplaced=misplaced)
+    # Before saving, so that the model in memory and the one on disk score alike.
+    for head in (
+        model.relevance_dense,
+        model.relevance_lexical,
+        model.placed_dense,
+        model.placed_lexical,
+        model.strength,
+        model.aggregator,
+        model.similarity,
+    ):
+        float32_coefficients(head)
     model.meta = {
         "name": Path(out_dir).name,
         "analyser_version": __version__,

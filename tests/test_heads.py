@@ -112,3 +112,22 @@ def test_lexical_transform_equals_scikit_learn():
     assert fast.shape == slow.shape
     assert abs(fast - slow).max() < 1e-12
     assert fast.nnz == slow.nnz
+
+
+def test_float32_coefficients_shrink_every_linear_model_and_keep_its_probabilities():
+    from analyser.heads import OrdinalClassifier, float32_coefficients, positive_proba, relevance_head
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 20))
+    Y = (X[:, :3] + 0.5 * rng.normal(size=(300, 3)) > 0).astype(int)
+    head = relevance_head(C=1.0).fit(X, Y)
+    ordinal = OrdinalClassifier(C=1.0).fit(X, np.digitize(X[:, 0], [-0.5, 0.5, 1.0]))
+    before = positive_proba(head, X), ordinal.predict_proba(X)
+    float32_coefficients(head)
+    float32_coefficients(ordinal)
+    linear = [c.estimator for e in head.estimators_ for c in e.calibrated_classifiers_] + list(ordinal.models_)
+    assert len(linear) == 6 and all(m.coef_.dtype == np.float32 for m in linear)
+    after = positive_proba(head, X), ordinal.predict_proba(X)
+    for b, a in zip(before, after, strict=True):
+        assert np.abs(b - a).max() < 1e-5
+    assert not np.array_equal(before[0], after[0])  # the cast did reach the models that score

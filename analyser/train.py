@@ -168,10 +168,22 @@ def assign_folds(records: Sequence[CorpusRecord], folds: int, seed: int | None =
     return np.array([group_fold[_group(r)] for r in records])
 
 
+FoldFeatures = Callable[[int, list[int]], list[np.ndarray]]
+
+
 def out_of_fold(
-    data: SentenceData, params: dict[str, Any], question_ids: list[str], progress: Progress | None = None
+    data: SentenceData,
+    params: dict[str, Any],
+    question_ids: list[str],
+    progress: Progress | None = None,
+    fold_features: FoldFeatures | None = None,
 ) -> list[SentenceScores]:
-    """Relevance and strength scores of each training nomination from heads that never saw it."""
+    """Relevance and strength scores of each training nomination from heads that never saw it.
+
+    `fold_features(fold, training_indices)`, when given, returns every nomination's dense sentence
+    features for that fold instead of `data.X`: for experiments whose features are themselves
+    learned (e.g. a fine-tuned encoder), which must be fitted without the fold they score.
+    """
     n = len(data.records)
     folds = params["folds"]
     fold_of = assign_folds(data.records, folds, params.get("fold_seed"))
@@ -181,8 +193,9 @@ def out_of_fold(
             progress(f"fold {f + 1}/{folds}")
         tr = [i for i in range(n) if fold_of[i] != f]
         te = [i for i in range(n) if fold_of[i] == f]
+        X = fold_features(f, tr) if fold_features is not None else data.X
         m = fit_sentence_heads(
-            np.vstack([data.X[i] for i in tr]),
+            np.vstack([X[i] for i in tr]),
             [t for i in tr for t in data.texts[i]],
             [s.question for i in tr for s in data.sentences[i]],
             np.vstack([data.rel[i] for i in tr]),
@@ -192,12 +205,16 @@ def out_of_fold(
             params,
         )
         for i in te:
-            oof[i] = m.sentence_scores(data.X[i], data.texts[i], [s.question for s in data.sentences[i]], data.criteria)
+            oof[i] = m.sentence_scores(X[i], data.texts[i], [s.question for s in data.sentences[i]], data.criteria)
     return oof
 
 
 def cross_validated_levels(
-    data: SentenceData, params: dict[str, Any], question_ids: list[str], progress: Progress | None = None
+    data: SentenceData,
+    params: dict[str, Any],
+    question_ids: list[str],
+    progress: Progress | None = None,
+    fold_features: FoldFeatures | None = None,
 ) -> np.ndarray:
     """(n, k) level of every training nomination from a model that never saw it or its twins:
     out-of-fold sentence scores, then an aggregator fitted on the other folds' scores. How a
@@ -205,13 +222,20 @@ def cross_validated_levels(
     (see scripts/fairness_cv.py)."""
     from threadpoolctl import threadpool_limits
 
+    p = {**DEFAULT_PARAMS, **params}
+    with threadpool_limits(limits=1, user_api="blas"):  # as in `train`: one BLAS thread is faster here
+        oof = out_of_fold(data, p, question_ids, progress, fold_features)
+    return levels_from_scores(data, oof, p)
+
+
+def levels_from_scores(data: SentenceData, oof: list[SentenceScores], params: dict[str, Any]) -> np.ndarray:
+    """(n, k) levels from out-of-fold sentence scores, each fold's from an aggregator fitted on the
+    other folds' scores."""
     from analyser.analyse import decide_level
     from analyser.heads import OrdinalClassifier
 
     p = {**DEFAULT_PARAMS, **params}
     crit = data.criteria
-    with threadpool_limits(limits=1, user_api="blas"):  # as in `train`: one BLAS thread is faster here
-        oof = out_of_fold(data, p, question_ids, progress)
     fold_of = assign_folds(data.records, p["folds"], p.get("fold_seed"))
     # Only the aggregator of this holder is ever set: it turns sentence scores into levels.
     holder = EvidenceModel(crit, None, None, None, None, None, None, register=bool(p["register_features"]))

@@ -30,13 +30,9 @@ def evaluate_configs(
 ) -> list[dict[str, Any]]:
     """Per configuration: the per-seed figures and their medians."""
     sys.path.insert(0, str(ROOT))
-    from scipy.stats import spearmanr
-
     from analyser.corpus import load_records
     from analyser.criteria import load_framework
     from analyser.embed import Encoder
-    from analyser.fairness import fairness_from_levels
-    from analyser.metrics import qwk
     from analyser.nlp import build_nlp
     from analyser.train import cross_validated_levels, prepare
 
@@ -45,27 +41,40 @@ def evaluate_configs(
     say = (lambda m: print(m, file=sys.stderr, flush=True)) if progress else (lambda _m: None)
     say(f"embedding {len(records)} nominations")
     data = prepare(records, fw, build_nlp(None), Encoder(None, precision="float32"))
-    gold = data.labels
-    original = [i for i, r in enumerate(records) if str(r.extra.get("style", "original")) == "original"]
     out = []
     for cfg in configs:
         runs = []
         for seed in fold_seeds:
             say(f"{json.dumps(cfg)} fold seed {seed}")
             L = cross_validated_levels(data, {**cfg, "fold_seed": seed}, fw.question_ids)
-            fair = fairness_from_levels(records, {r.id: L[i] for i, r in enumerate(records)}, data.criteria)
-            run: dict[str, Any] = {
-                "fold_seed": seed,
-                "qwk_originals": qwk(gold[original].reshape(-1), L[original].reshape(-1)),
-                "spearman_totals": float(spearmanr(gold[original].sum(1), L[original].sum(1))[0]),
-            }
-            for style, s in fair["summary"].items():
-                run[f"{style}_mean_abs_diff"] = s["mean_abs_diff"]
-                run[f"{style}_total_shift"] = s["mean_total_shift"]
-            runs.append(run)
-        keys = [k for k in runs[0] if k != "fold_seed"]
-        out.append({"params": cfg, "runs": runs, "median": {k: statistics.median(r[k] for r in runs) for k in keys}})
+            runs.append({"fold_seed": seed, **figures(data, L)})
+        out.append(summarise(cfg, runs))
     return out
+
+
+def figures(data: Any, levels: Any) -> dict[str, float]:
+    """Accuracy on the originals and the fairness figures of cross-validated levels (n, k)."""
+    from scipy.stats import spearmanr
+
+    from analyser.fairness import fairness_from_levels
+    from analyser.metrics import qwk
+
+    records, gold = data.records, data.labels
+    original = [i for i, r in enumerate(records) if str(r.extra.get("style", "original")) == "original"]
+    run: dict[str, float] = {
+        "qwk_originals": qwk(gold[original].reshape(-1), levels[original].reshape(-1)),
+        "spearman_totals": float(spearmanr(gold[original].sum(1), levels[original].sum(1))[0]),
+    }
+    fair = fairness_from_levels(records, {r.id: levels[i] for i, r in enumerate(records)}, data.criteria)
+    for style, s in fair["summary"].items():
+        run[f"{style}_mean_abs_diff"] = s["mean_abs_diff"]
+        run[f"{style}_total_shift"] = s["mean_total_shift"]
+    return run
+
+
+def summarise(cfg: dict[str, Any], runs: list[dict[str, Any]]) -> dict[str, Any]:
+    keys = [k for k in runs[0] if k != "fold_seed"]
+    return {"params": cfg, "runs": runs, "median": {k: statistics.median(r[k] for r in runs) for k in keys}}
 
 
 def render(results: list[dict[str, Any]]) -> str:

@@ -146,3 +146,77 @@ def test_cross_validated_levels_score_every_nomination_from_other_folds(analyser
         expected = np.mean([np.abs(levels[t] - levels[o]).mean() for t, o in pairs])
         assert s["pairs"] == len(pairs) > 0
         assert s["mean_abs_diff"] == pytest.approx(expected)
+
+
+def test_fold_features_are_fitted_without_the_fold_they_score(analyser):
+    """The hook behind scripts/encoder_finetune_cv.py: per-fold learned features must be asked for
+    with that fold's nominations (and their twins) left out, and must be what the heads read."""
+    from analyser.train import assign_folds, cross_validated_levels, prepare
+
+    recs = _with_twins(9)
+    data = prepare(recs, analyser.framework, analyser.nlp, analyser.encoder)
+    qids = analyser.framework.question_ids
+    fold_of = assign_folds(recs, 3)
+    asked: list[tuple[int, list[int]]] = []
+
+    def same(fold: int, train: list[int]) -> list[np.ndarray]:
+        asked.append((fold, train))
+        return data.X
+
+    plain = cross_validated_levels(data, {"folds": 3}, qids)
+    assert np.array_equal(cross_validated_levels(data, {"folds": 3}, qids, fold_features=same), plain)
+    assert [f for f, _ in asked] == [0, 1, 2]
+    for f, train in asked:
+        assert train == [i for i in range(len(recs)) if fold_of[i] != f]
+
+    def scrambled(fold: int, train: list[int]) -> list[np.ndarray]:
+        rng = np.random.default_rng(fold)
+        return [rng.permutation(x.reshape(-1)).reshape(x.shape) for x in data.X]
+
+    assert not np.array_equal(cross_validated_levels(data, {"folds": 3}, qids, fold_features=scrambled), plain)
+
+
+def _script(name: str):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_encoder_finetune_experiment_splits_the_encoder_and_tunes_a_copy(analyser):
+    """scripts/encoder_finetune_cv.py: the split encoder embeds as the packaged one does, twin
+    pairs join only evidence of the same sub-criterion and level in the same answer, and each fold
+    tunes its own copy of the last layer, never the one the next fold starts from."""
+    from analyser.embed import resolve_encoder_path
+    from analyser.train import prepare
+
+    ft = _script("encoder_finetune_cv")
+    recs = _with_twins(2)
+    data = prepare(recs, analyser.framework, analyser.nlp, analyser.encoder)
+    offsets = np.concatenate([[0], np.cumsum([len(t) for t in data.texts])]).astype(int)
+    split = ft.LastLayer(resolve_encoder_path(None), [t for ts in data.texts for t in ts], lambda _m: None)
+    before = split.embed(split.layers[-1])
+    assert np.min(np.sum(before * np.vstack(data.emb), axis=1)) > 0.99
+
+    rel, lvl = np.vstack(data.rel), np.vstack(data.lvl)
+    everyone = list(range(len(recs)))
+    pairs = ft.twin_pairs(data, offsets, rel, lvl, everyone)
+    assert pairs
+    owner = np.concatenate([[i] * len(t) for i, t in enumerate(data.texts)])
+    question = [s.question for ss in data.sentences for s in ss]
+    for a, b in pairs:
+        assert str(recs[owner[a]].extra["twin_of"]) == recs[owner[b]].id
+        assert question[a] == question[b]
+        assert ((rel[a] * rel[b]) & (lvl[a] == lvl[b])).any()
+    originals = [i for i, r in enumerate(recs) if not r.extra.get("twin_of")]
+    without = ft.twin_pairs(data, offsets, rel, lvl, [i for i in everyone if i != originals[0]])
+    assert without and len(without) < len(pairs) and all(owner[b] != originals[0] for _, b in without)
+
+    # Fine-tuning works on a copy: the split's own last layer is what every fold starts from.
+    params = {**ft.FINETUNE_KEYS, "epochs": 1, "twin": 1.0, "batch": 16}
+    after = split.embed(ft.finetune(split, data, offsets, everyone, params, lambda _m: None))
+    assert np.min(np.sum(after * before, axis=1)) < 0.99
+    assert np.array_equal(split.embed(split.layers[-1]), before)

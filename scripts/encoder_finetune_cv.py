@@ -36,11 +36,10 @@ class LastLayer:
     """The encoder split at its last transformer layer: the frozen lower layers' token states of
     every sentence, and a trainable copy of the last layer with the model's mean pooling."""
 
-    def __init__(self, encoder_path: Path, texts: list[str], say: Any):
+    def __init__(self, st: Any, texts: list[str], say: Any):
+        """`st`: a loaded float32 SentenceTransformer (mean pooling), left unchanged."""
         import torch
-        from sentence_transformers import SentenceTransformer
 
-        st = SentenceTransformer(str(encoder_path), device="cpu", local_files_only=True)
         self.bert = st[0].auto_model
         self.layers = self.bert.encoder.layer
         tok = st.tokenizer
@@ -165,33 +164,25 @@ def main() -> None:
     ap.add_argument("--fold-seeds", default="0", help="comma-separated fold seeds")
     ap.add_argument("--json", type=Path, help="also write the results here")
     args = ap.parse_args()
-    try:
-        configs = [json.loads(p) for p in (args.params or ["{}"])]
-    except json.JSONDecodeError as exc:
-        ap.error(f"--params is not valid JSON ({exc.msg})")
-    if not all(isinstance(c, dict) for c in configs):
-        ap.error("--params must be a JSON object")
     seeds = [int(s) for s in args.fold_seeds.split(",")]
 
     sys.path.insert(0, str(ROOT))
     import torch
-    from fairness_cv import figures, render, summarise
+    from fairness_cv import figures, parse_params, render, summarise, training_data
 
-    from analyser.corpus import load_records
-    from analyser.criteria import load_framework
-    from analyser.embed import Encoder, resolve_encoder_path
+    from analyser.embed import Encoder
     from analyser.features import sentence_matrix
-    from analyser.nlp import build_nlp, is_team
-    from analyser.train import cross_validated_levels, prepare
+    from analyser.nlp import is_team
+    from analyser.train import cross_validated_levels
 
+    configs = parse_params(ap, args.params)
     torch.set_num_threads(2)
     say = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
-    fw = load_framework("inclusive-leader")
-    records = [r for r in load_records([args.corpus]) if r.extra.get("split", "train") != "test"]
-    say(f"embedding {len(records)} nominations")
-    data = prepare(records, fw, build_nlp(None), Encoder(None, precision="float32"))
+    encoder = Encoder(None, precision="float32")
+    fw, data = training_data(args.corpus, say, encoder)
+    records = data.records
     offsets = np.concatenate([[0], np.cumsum([len(t) for t in data.texts])]).astype(int)
-    split = LastLayer(resolve_encoder_path(None), [t for ts in data.texts for t in ts], say)
+    split = LastLayer(encoder.model, [t for ts in data.texts for t in ts], say)
 
     results = []
     for cfg in configs:

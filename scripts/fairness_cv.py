@@ -25,22 +25,30 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def evaluate_configs(
-    corpus: Path, configs: list[dict[str, Any]], fold_seeds: list[int | None], progress: bool = True
-) -> list[dict[str, Any]]:
-    """Per configuration: the per-seed figures and their medians."""
+def training_data(corpus: Path, say: Any, encoder: Any = None) -> tuple[Any, Any]:
+    """(framework, SentenceData) of the corpus's training nominations and twins, embedded in float32
+    as in training (with `encoder` when given)."""
     sys.path.insert(0, str(ROOT))
     from analyser.corpus import load_records
     from analyser.criteria import load_framework
     from analyser.embed import Encoder
     from analyser.nlp import build_nlp
-    from analyser.train import cross_validated_levels, prepare
+    from analyser.train import prepare
 
     fw = load_framework("inclusive-leader")
     records = [r for r in load_records([corpus]) if r.extra.get("split", "train") != "test"]
-    say = (lambda m: print(m, file=sys.stderr, flush=True)) if progress else (lambda _m: None)
     say(f"embedding {len(records)} nominations")
-    data = prepare(records, fw, build_nlp(None), Encoder(None, precision="float32"))
+    return fw, prepare(records, fw, build_nlp(None), encoder or Encoder(None, precision="float32"))
+
+
+def evaluate_configs(
+    corpus: Path, configs: list[dict[str, Any]], fold_seeds: list[int | None], progress: bool = True
+) -> list[dict[str, Any]]:
+    """Per configuration: the per-seed figures and their medians."""
+    say = (lambda m: print(m, file=sys.stderr, flush=True)) if progress else (lambda _m: None)
+    fw, data = training_data(corpus, say)
+    from analyser.train import cross_validated_levels
+
     out = []
     for cfg in configs:
         runs = []
@@ -85,6 +93,17 @@ def render(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def parse_params(ap: argparse.ArgumentParser, params: list[str] | None) -> list[dict[str, Any]]:
+    """The --params values as JSON objects (one empty object when none); a usage error otherwise."""
+    try:
+        configs = [json.loads(p) for p in (params or ["{}"])]
+    except json.JSONDecodeError as exc:
+        ap.error(f"--params is not valid JSON ({exc.msg})")
+    if not all(isinstance(c, dict) for c in configs):
+        ap.error("--params must be a JSON object")
+    return configs
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", type=Path, default=ROOT / "corpora" / "train.jsonl")
@@ -97,12 +116,7 @@ def main() -> None:
     ap.add_argument("--fold-seeds", default="none", help="comma-separated fold seeds; 'none' is the fixed split")
     ap.add_argument("--json", type=Path, help="also write the results here")
     args = ap.parse_args()
-    try:
-        configs = [json.loads(p) for p in (args.params or ["{}"])]
-    except json.JSONDecodeError as exc:
-        ap.error(f"--params is not valid JSON ({exc.msg})")
-    if not all(isinstance(c, dict) for c in configs):
-        ap.error("--params must be a JSON object")
+    configs = parse_params(ap, args.params)
     seeds = [None if s.strip() == "none" else int(s) for s in args.fold_seeds.split(",")]
     results = evaluate_configs(args.corpus, configs, seeds)
     print(render(results))

@@ -190,14 +190,16 @@ def test_encoder_finetune_experiment_splits_the_encoder_and_tunes_a_copy(analyse
     """scripts/encoder_finetune_cv.py: the split encoder embeds as the packaged one does, twin
     pairs join only evidence of the same sub-criterion and level in the same answer, and each fold
     tunes its own copy of the last layer, never the one the next fold starts from."""
-    from analyser.embed import resolve_encoder_path
+    from analyser.embed import Encoder
     from analyser.train import prepare
 
     ft = _script("encoder_finetune_cv")
     recs = _with_twins(2)
     data = prepare(recs, analyser.framework, analyser.nlp, analyser.encoder)
     offsets = np.concatenate([[0], np.cumsum([len(t) for t in data.texts])]).astype(int)
-    split = ft.LastLayer(resolve_encoder_path(None), [t for ts in data.texts for t in ts], lambda _m: None)
+    split = ft.LastLayer(
+        Encoder(None, precision="float32").model, [t for ts in data.texts for t in ts], lambda _m: None
+    )
     before = split.embed(split.layers[-1])
     assert np.min(np.sum(before * np.vstack(data.emb), axis=1)) > 0.99
 

@@ -42,11 +42,22 @@ def training_data(corpus: Path, say: Any, encoder: Any = None) -> tuple[Any, Any
 
 
 def evaluate_configs(
-    corpus: Path, configs: list[dict[str, Any]], fold_seeds: list[int | None], progress: bool = True
+    corpus: Path,
+    configs: list[dict[str, Any]],
+    fold_seeds: list[int | None],
+    progress: bool = True,
+    encoder_path: Path | None = None,
 ) -> list[dict[str, Any]]:
-    """Per configuration: the per-seed figures and their medians."""
+    """Per configuration: the per-seed figures and their medians, with the packaged encoder or the
+    local sentence-transformers model at `encoder_path`."""
     say = (lambda m: print(m, file=sys.stderr, flush=True)) if progress else (lambda _m: None)
-    fw, data = training_data(corpus, say)
+    encoder = None
+    if encoder_path is not None:
+        sys.path.insert(0, str(ROOT))
+        from analyser.embed import Encoder
+
+        encoder = Encoder(encoder_path, precision="float32")
+    fw, data = training_data(corpus, say, encoder)
     from analyser.train import cross_validated_levels
 
     out = []
@@ -114,11 +125,16 @@ def main() -> None:
         help="a JSON object of training parameters to try (repeat for several; default: the shipped ones)",
     )
     ap.add_argument("--fold-seeds", default="none", help="comma-separated fold seeds; 'none' is the fixed split")
+    ap.add_argument(
+        "--encoder",
+        type=Path,
+        help="a local sentence-transformers model to embed with instead of the packaged one (heads are refitted per fold)",
+    )
     ap.add_argument("--json", type=Path, help="also write the results here")
     args = ap.parse_args()
     configs = parse_params(ap, args.params)
     seeds = [None if s.strip() == "none" else int(s) for s in args.fold_seeds.split(",")]
-    results = evaluate_configs(args.corpus, configs, seeds)
+    results = evaluate_configs(args.corpus, configs, seeds, encoder_path=args.encoder)
     print(render(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

@@ -222,3 +222,23 @@ def test_encoder_finetune_experiment_splits_the_encoder_and_tunes_a_copy(analyse
     after = split.embed(ft.finetune(split, data, offsets, everyone, params, lambda _m: None))
     assert np.min(np.sum(after * before, axis=1)) < 0.99
     assert np.array_equal(split.embed(split.layers[-1]), before)
+
+
+def test_fairness_cv_embeds_with_the_encoder_it_is_given(tmp_path):
+    """scripts/fairness_cv.py --encoder: the corpus is embedded with that local model (the packaged
+    one given by path gives the default's figures), and a folder that is not a model is a clear error."""
+    from analyser.embed import default_encoder_path
+    from analyser.errors import ConfigError
+
+    cv = _script("fairness_cv")
+    corpus = tmp_path / "twins.jsonl"
+    keep = {r.id for r in _with_twins(12)}
+    lines = (ROOT / "corpora" / "train.jsonl").read_text(encoding="utf-8").splitlines()
+    corpus.write_text("".join(ln + "\n" for ln in lines if ln.strip() and json.loads(ln)["id"] in keep))
+    given = cv.evaluate_configs(corpus, [{"folds": 3}], [None], False, default_encoder_path())
+    default = cv.evaluate_configs(corpus, [{"folds": 3}], [None], False)
+    assert given[0]["median"] == default[0]["median"]
+    assert {"qwk_originals", "plain_mean_abs_diff", "jargon_total_shift"} <= set(given[0]["median"])
+    with pytest.raises(ConfigError, match="not a local model directory") as err:
+        cv.evaluate_configs(corpus, [{"folds": 3}], [None], False, tmp_path / "no-such-model")
+    assert "no-such-model" in str(err.value)

@@ -242,3 +242,39 @@ def test_fairness_cv_embeds_with_the_encoder_it_is_given(tmp_path):
     with pytest.raises(ConfigError, match="not a local model directory") as err:
         cv.evaluate_configs(corpus, [{"folds": 3}], [None], False, tmp_path / "no-such-model")
     assert "no-such-model" in str(err.value)
+
+
+def test_segmentation_views_cut_clauses_and_score_both_views(analyser):
+    """scripts/segmentation_views_cv.py: long sentences are cut into clauses without losing a word,
+    short ones are left alone, a span-pooled clause vector is its sentence's when the clause is the
+    whole sentence and differs when it is a part, and every variant gives levels from other folds."""
+    from analyser.train import prepare
+
+    sv = _script("segmentation_views_cv")
+    long = "She set up a carers' network; it meets monthly, and it now has 40 members, which doubled in a year."
+    cut = sv.clauses(long)
+    assert len(cut) >= 3 and " ".join(cut).split() == long.replace(";", "").replace(",", "").split()
+    assert sv.clauses("She listens to staff.") == ["She listens to staff."]
+    assert all(len(c.split()) >= 4 for c in cut)
+
+    recs = _with_twins(12)
+    data = prepare(recs, analyser.framework, analyser.nlp, analyser.encoder)
+    view = sv.clause_view(data, analyser.framework, analyser.encoder, 10)
+    n_sent, n_unit = [len(s) for s in data.sentences], [len(s) for s in view.sentences]
+    assert all(u >= s for u, s in zip(n_unit, n_sent, strict=True)) and sum(n_unit) > sum(n_sent)
+    assert int(sum(r.any(1).sum() for r in view.rel)) > 0
+
+    pooled = sv.span_pooled(data, view, analyser.encoder.model)
+    whole, part = [], []
+    for ss, units, e_view, e_pool in zip(data.sentences, view.sentences, view.emb, pooled.emb, strict=True):
+        texts = {s.model_text for s in ss}
+        for u, unit in enumerate(units):
+            (whole if unit.model_text in texts else part).append(float(e_view[u] @ e_pool[u]))
+    assert whole and part
+    assert min(whole) > 0.9 and float(np.mean(part)) < float(np.mean(whole)) - 0.02
+
+    levels = sv.view_levels([data, view], analyser.framework.question_ids, 0, {"folds": 3})
+    assert set(levels) == {"sentences", "clauses", "mean", "both read together"}
+    for L in levels.values():
+        assert L.shape == data.labels.shape and L.min() >= 0 and L.max() <= 3
+    assert not np.array_equal(levels["sentences"], levels["clauses"])

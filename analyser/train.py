@@ -20,6 +20,7 @@ from analyser import __version__
 from analyser.corpus import CorpusRecord, align, corpus_hash, load_records
 from analyser.criteria import Framework, load_framework
 from analyser.model import EvidenceModel, SentenceScores, Thresholds
+from analyser.records import LEVEL_NAMES
 
 log = logging.getLogger(__name__)
 
@@ -230,30 +231,29 @@ def cross_validated_levels(
 
 def levels_from_scores(data: SentenceData, oof: list[SentenceScores], params: dict[str, Any]) -> np.ndarray:
     """(n, k) levels from out-of-fold sentence scores, each fold's from an aggregator fitted on the
-    other folds' scores."""
-    from analyser.analyse import decide_level
+    other folds' scores: the expected level, rounded, as `analyser.analyse.decide_level` decides it."""
+    p = {**DEFAULT_PARAMS, **params}
+    # Only the aggregator inputs of this holder are used: they turn sentence scores into rows.
+    holder = EvidenceModel(data.criteria, None, None, None, None, None, None, register=bool(p["register_features"]))
+    A = _aggregator_rows(holder, oof, data.criteria, _registers(data))
+    fold_of = assign_folds(data.records, p["folds"], p.get("fold_seed"))
+    E = fold_expected_levels(A, data.labels, fold_of, p["aggregator_C"])
+    return np.clip(np.rint(E), 0, len(LEVEL_NAMES) - 1).astype(np.int64)
+
+
+def fold_expected_levels(A: np.ndarray, labels: np.ndarray, fold_of: np.ndarray, C: float) -> np.ndarray:
+    """(n, k) expected levels from aggregator rows A (n, k, features), each fold's from an aggregator
+    fitted on the other folds' rows and gold levels."""
     from analyser.heads import OrdinalClassifier
 
-    p = {**DEFAULT_PARAMS, **params}
-    crit = data.criteria
-    fold_of = assign_folds(data.records, p["folds"], p.get("fold_seed"))
-    # Only the aggregator of this holder is ever set: it turns sentence scores into levels.
-    holder = EvidenceModel(crit, None, None, None, None, None, None, register=bool(p["register_features"]))
-    registers = _registers(data)
-    A = _aggregator_rows(holder, oof, crit, registers)
-    Y = data.labels
-    levels = np.zeros_like(Y)
-    for f in range(p["folds"]):
+    E = np.zeros(labels.shape)
+    for f in np.unique(fold_of):
         tr, te = np.flatnonzero(fold_of != f), np.flatnonzero(fold_of == f)
-        if te.size == 0:
-            continue
-        holder.aggregator = OrdinalClassifier(C=p["aggregator_C"]).fit(A[tr].reshape(-1, A.shape[2]), Y[tr].reshape(-1))
-        probs = holder.level_probabilities_many(
-            [(oof[i].relevance, oof[i].cumulative) for i in te], crit, True, [registers[i] for i in te]
-        )
-        for i, pr in zip(te, probs, strict=True):
-            levels[i] = [decide_level(row) for row in pr]
-    return levels
+        agg = OrdinalClassifier(C=C).fit(A[tr].reshape(-1, A.shape[2]), labels[tr].reshape(-1))
+        probs = np.zeros((te.size * A.shape[1], len(LEVEL_NAMES)))
+        probs[:, agg.classes_.astype(int)] = agg.predict_proba(A[te].reshape(-1, A.shape[2]))
+        E[te] = (probs @ np.arange(len(LEVEL_NAMES))).reshape(te.size, -1)
+    return E
 
 
 def _registers(data: SentenceData) -> list[np.ndarray]:

@@ -25,9 +25,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def training_data(corpus: Path, say: Any, encoder: Any = None) -> tuple[Any, Any]:
+def training_data(corpus: Path, say: Any, encoder: Any = None, nlp: Any = None) -> tuple[Any, Any]:
     """(framework, SentenceData) of the corpus's training nominations and twins, embedded in float32
-    as in training (with `encoder` when given)."""
+    as in training (with `encoder` and the spaCy pipeline `nlp` when given)."""
     sys.path.insert(0, str(ROOT))
     from analyser.corpus import load_records
     from analyser.criteria import load_framework
@@ -38,7 +38,7 @@ def training_data(corpus: Path, say: Any, encoder: Any = None) -> tuple[Any, Any
     fw = load_framework("inclusive-leader")
     records = [r for r in load_records([corpus]) if r.extra.get("split", "train") != "test"]
     say(f"embedding {len(records)} nominations")
-    return fw, prepare(records, fw, build_nlp(None), encoder or Encoder(None, precision="float32"))
+    return fw, prepare(records, fw, nlp or build_nlp(None), encoder or Encoder(None, precision="float32"))
 
 
 def evaluate_configs(
@@ -115,6 +115,11 @@ def parse_params(ap: argparse.ArgumentParser, params: list[str] | None) -> list[
     return configs
 
 
+def parse_seeds(text: str) -> list[int | None]:
+    """Comma-separated fold seeds; 'none' is the fixed split."""
+    return [None if s.strip() == "none" else int(s) for s in text.split(",")]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", type=Path, default=ROOT / "corpora" / "train.jsonl")
@@ -133,8 +138,7 @@ def main() -> None:
     ap.add_argument("--json", type=Path, help="also write the results here")
     args = ap.parse_args()
     configs = parse_params(ap, args.params)
-    seeds = [None if s.strip() == "none" else int(s) for s in args.fold_seeds.split(",")]
-    results = evaluate_configs(args.corpus, configs, seeds, encoder_path=args.encoder)
+    results = evaluate_configs(args.corpus, configs, parse_seeds(args.fold_seeds), encoder_path=args.encoder)
     print(render(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from fairness_cv import figures, summarise, training_data  # noqa: E402
+from fairness_cv import figures, parse_seeds, summarise, training_data  # noqa: E402
 
 _JOINS = (
     r"(?:and|but|so|which|who|whose|where|while|because|including|after|before|when|then|as|with"
@@ -60,10 +60,9 @@ def clauses(text: str, min_words: int = 10) -> list[str]:
     return out or [text]
 
 
-def clause_view(data: Any, fw: Any, encoder: Any, min_words: int) -> Any:
+def clause_view(data: Any, fw: Any, nlp: Any, encoder: Any, min_words: int) -> Any:
     """The same nominations with every answer rewritten one clause a line, then split, marked, embedded
     and aligned to the gold evidence exactly as training does."""
-    from analyser.nlp import build_nlp
     from analyser.train import prepare
 
     records = []
@@ -73,7 +72,7 @@ def clause_view(data: Any, fw: Any, encoder: Any, min_words: int) -> Any:
             for q in r.nomination.answers
         }
         records.append(dataclasses.replace(r, nomination=dataclasses.replace(r.nomination, answers=answers)))
-    view = prepare(records, fw, build_nlp(None), encoder)
+    view = prepare(records, fw, nlp, encoder)
     view.records = data.records
     return view
 
@@ -116,22 +115,6 @@ def span_pooled(data: Any, view: Any, model: Any) -> Any:
     return out
 
 
-def expected_levels(A: np.ndarray, labels: np.ndarray, fold_of: np.ndarray, C: float) -> np.ndarray:
-    """(n, k) expected levels, each fold's from an aggregator fitted on the other folds."""
-    from analyser.heads import OrdinalClassifier
-
-    E = np.zeros(labels.shape)
-    for f in np.unique(fold_of):
-        tr, te = np.flatnonzero(fold_of != f), np.flatnonzero(fold_of == f)
-        agg = OrdinalClassifier(C=C).fit(A[tr].reshape(-1, A.shape[2]), labels[tr].reshape(-1))
-        p = agg.predict_proba(A[te].reshape(-1, A.shape[2]))
-        full = np.zeros((p.shape[0], 4))
-        for i, c in enumerate(agg.classes_):
-            full[:, int(c)] = p[:, i]
-        E[te] = (full @ np.arange(4)).reshape(len(te), -1)
-    return E
-
-
 def view_levels(
     views: list[Any], question_ids: list[str], seed: int | None, params: dict[str, Any] | None = None
 ) -> dict[str, np.ndarray]:
@@ -148,9 +131,11 @@ def view_levels(
         oof = [T.out_of_fold(v, p, question_ids) for v in views]
     A = [T._aggregator_rows(holder, o, data.criteria, T._registers(v)) for o, v in zip(oof, views, strict=True)]
     fold_of = T.assign_folds(data.records, p["folds"], seed)
-    E = [expected_levels(a, data.labels, fold_of, p["aggregator_C"]) for a in A]
+    E = [T.fold_expected_levels(a, data.labels, fold_of, p["aggregator_C"]) for a in A]
     variants = {"sentences": E[0], "clauses": E[1], "mean": np.mean(E, axis=0)}
-    variants["both read together"] = expected_levels(np.concatenate(A, axis=2), data.labels, fold_of, p["aggregator_C"])
+    variants["both read together"] = T.fold_expected_levels(
+        np.concatenate(A, axis=2), data.labels, fold_of, p["aggregator_C"]
+    )
     return {k: np.clip(np.rint(v), 0, 3).astype(int) for k, v in variants.items()}
 
 
@@ -163,19 +148,19 @@ def main() -> None:
     ap.add_argument("--json", type=Path, help="also write the results here")
     args = ap.parse_args()
     from analyser.embed import Encoder
+    from analyser.nlp import build_nlp
 
     def say(m: str) -> None:
         print(m, file=sys.stderr, flush=True)
 
-    encoder = Encoder(None, precision="float32")
-    fw, data = training_data(args.corpus, say, encoder)
+    encoder, nlp = Encoder(None, precision="float32"), build_nlp(None)
+    fw, data = training_data(args.corpus, say, encoder, nlp)
     say("cutting into clauses")
-    view = clause_view(data, fw, encoder, args.min_words)
+    view = clause_view(data, fw, nlp, encoder, args.min_words)
     if args.span_pooled:
         view = span_pooled(data, view, encoder.model)
     runs: dict[str, list[dict[str, Any]]] = {}
-    for s in args.fold_seeds.split(","):
-        seed = None if s.strip() == "none" else int(s)
+    for seed in parse_seeds(args.fold_seeds):
         say(f"fold seed {seed}")
         for name, levels in view_levels([data, view], fw.question_ids, seed).items():
             runs.setdefault(name, []).append({"fold_seed": seed, **figures(data, levels)})

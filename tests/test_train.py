@@ -259,7 +259,7 @@ def test_segmentation_views_cut_clauses_and_score_both_views(analyser):
 
     recs = _with_twins(12)
     data = prepare(recs, analyser.framework, analyser.nlp, analyser.encoder)
-    view = sv.clause_view(data, analyser.framework, analyser.encoder, 10)
+    view = sv.clause_view(data, analyser.framework, analyser.nlp, analyser.encoder, 10)
     n_sent, n_unit = [len(s) for s in data.sentences], [len(s) for s in view.sentences]
     assert all(u >= s for u, s in zip(n_unit, n_sent, strict=True)) and sum(n_unit) > sum(n_sent)
     assert int(sum(r.any(1).sum() for r in view.rel)) > 0
